@@ -1,0 +1,47 @@
+# Shared build settings: one call per target keeps flags in one place.
+
+# Warnings (as errors by default) and sanitizers, applied to our own targets only.
+add_library(wavry_build_flags INTERFACE)
+target_compile_options(wavry_build_flags INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
+  -Wimplicit-fallthrough -Wno-unused-parameter)
+if(WAVRY_WERROR)
+  target_compile_options(wavry_build_flags INTERFACE -Werror)
+endif()
+if(WAVRY_SANITIZE)
+  target_compile_options(wavry_build_flags INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(wavry_build_flags INTERFACE -fsanitize=address,undefined)
+endif()
+
+# wavry_component(<name> SOURCES ... DEPS ...): library target wavry_<name>,
+# alias wavry::<name>, public headers under impl/<name>/include.
+function(wavry_component name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(wavry_${name} STATIC ${ARG_SOURCES})
+  add_library(wavry::${name} ALIAS wavry_${name})
+  target_include_directories(wavry_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+  target_link_libraries(wavry_${name} PUBLIC ${ARG_DEPS} PRIVATE wavry_build_flags ${ARG_PRIVATE_DEPS})
+endfunction()
+
+# wavry_test(<name> SOURCES ... DEPS ... LABELS ...): a GoogleTest binary
+# registered with ctest under the given labels (default: unit).
+function(wavry_test name)
+  if(NOT WAVRY_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  if(NOT ARG_LABELS)
+    set(ARG_LABELS unit)
+  endif()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main wavry_build_flags)
+  target_compile_definitions(${name} PRIVATE
+    WAVRY_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared"
+    WAVRY_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+endfunction()
