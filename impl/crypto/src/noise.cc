@@ -85,7 +85,7 @@ std::optional<Bytes> CipherState::decrypt_with_ad(std::span<const std::uint8_t> 
 }
 
 NoiseXX::NoiseXX(NoiseConfig cfg, Random& rng)
-    : initiator_(cfg.initiator), s_(cfg.static_keys), fixed_e_(cfg.fixed_ephemeral), rng_(rng) {
+    : initiator_(cfg.initiator), s_(cfg.static_keys), fixed_e_(cfg.fixed_ephemeral), rng_(&rng) {
   // The protocol name is longer than 32 bytes, so h = HASH(name).
   h_ = blake2s(std::span(reinterpret_cast<const std::uint8_t*>(kProtocolName.data()), kProtocolName.size()));
   ck_ = h_;
@@ -128,7 +128,7 @@ Result<Bytes> NoiseXX::write_message(std::span<const std::uint8_t> payload) {
   Key32 shared;
   auto append = [&](std::span<const std::uint8_t> b) { out.insert(out.end(), b.begin(), b.end()); };
   if (step_ == 0 || step_ == 1) {  // e (both first messages start with e)
-    e_ = fixed_e_ ? *fixed_e_ : X25519KeyPair::generate(rng_);
+    e_ = fixed_e_ ? *fixed_e_ : X25519KeyPair::generate(*rng_);
     append(e_.public_key);
     mix_hash(e_.public_key);
   }

@@ -1,6 +1,8 @@
 // Noise_XX_25519_ChaChaPoly_BLAKE2s (Noise spec rev. 34). The handshake is a
 // plain state machine over byte strings: write_message / read_message in
-// pattern order, then split() for the two transport keys.
+// pattern order, then split() for the two transport keys. The state is a
+// copyable value: callers trial-read a message on a copy so that a forged
+// message cannot poison a handshake in progress.
 //   -> e
 //   <- e, ee, s, es
 //   -> s, se
@@ -77,7 +79,7 @@ class NoiseXX {
   X25519KeyPair s_;
   X25519KeyPair e_;
   std::optional<X25519KeyPair> fixed_e_;
-  Random& rng_;
+  Random* rng_;  // a pointer so a handshake state can be copied and trial-read
   Key32 re_{}, rs_{};
   Key32 ck_{}, h_{};
   CipherState cs_;
