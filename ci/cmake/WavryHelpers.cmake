@@ -4,7 +4,7 @@
 add_library(wavry_build_flags INTERFACE)
 target_compile_options(wavry_build_flags INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
-  -Wimplicit-fallthrough -Wno-unused-parameter)
+  -Wimplicit-fallthrough -Wno-unused-parameter -Wno-missing-field-initializers)
 if(WAVRY_WERROR)
   target_compile_options(wavry_build_flags INTERFACE -Werror)
 endif()

@@ -34,6 +34,11 @@ Signature Ed25519KeyPair::sign(std::span<const std::uint8_t> m) const {
   return sig;
 }
 
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return a.empty() || sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 bool ed25519_verify(const PublicKey& pk, std::span<const std::uint8_t> m, const Signature& sig) {
   return crypto_sign_verify_detached(sig.data(), m.data(), m.size(), pk.data()) == 0;
 }

@@ -196,6 +196,12 @@ void RiftSession::send_ping(Instant now) {
   if (send(now, ping)) stats_.pings_sent++;
 }
 
+bool RiftSession::is_new_initiation(std::span<const std::uint8_t> d) const {
+  if (cfg_.initiator || last_msg1_in_.empty()) return false;
+  auto p = proto::decode_rift(d);
+  return p && p->handshake && !std::equal(d.begin(), d.end(), last_msg1_in_.begin(), last_msg1_in_.end());
+}
+
 void RiftSession::handle_timeout(Instant now) {
   if (state_ == SessionState::closed) return;
   if (timers_.take_due(Timer::kIdle, now)) {
@@ -226,18 +232,8 @@ void RiftSession::close(std::string reason) {
   events_.push_back(Closed{std::move(reason)});
 }
 
-std::optional<Bytes> RiftSession::poll_packet() {
-  if (out_.empty()) return std::nullopt;
-  Bytes b = std::move(out_.front());
-  out_.pop_front();
-  return b;
-}
+std::optional<Bytes> RiftSession::poll_packet() { return pop_front(out_); }
 
-std::optional<SessionEvent> RiftSession::poll_event() {
-  if (events_.empty()) return std::nullopt;
-  SessionEvent e = std::move(events_.front());
-  events_.pop_front();
-  return e;
-}
+std::optional<SessionEvent> RiftSession::poll_event() { return pop_front(events_); }
 
 }  // namespace wavry::session

@@ -15,6 +15,7 @@
 #include <array>
 #include <concepts>
 #include <cstddef>
+#include <deque>
 #include <optional>
 #include <span>
 
@@ -60,5 +61,14 @@ class TimerSlots {
   static constexpr std::size_t index(Slot s) { return static_cast<std::size_t>(s); }
   std::array<std::optional<Instant>, static_cast<std::size_t>(Slot::kCount)> deadlines_{};
 };
+
+// Output queues: every core's poll_* pops the front of a deque.
+template <class T>
+std::optional<T> pop_front(std::deque<T>& q) {
+  if (q.empty()) return std::nullopt;
+  std::optional<T> v(std::move(q.front()));
+  q.pop_front();
+  return v;
+}
 
 }  // namespace wavry

@@ -52,6 +52,24 @@ class UnixTime {
   std::int64_t ns_ = 0;
 };
 
+// Maps a core's monotonic `now` to wall-clock time. Built from one pair
+// (Instant, UnixTime) read together; the real driver re-syncs it now and then,
+// the simulator gives each node its own (which is how clock skew is modelled).
+class WallClock {
+ public:
+  WallClock() = default;
+  WallClock(Instant mono, UnixTime wall) : mono_(mono), wall_(wall) {}
+  void sync(Instant mono, UnixTime wall) {
+    mono_ = mono;
+    wall_ = wall;
+  }
+  UnixTime at(Instant now) const { return wall_ + (now - mono_); }
+
+ private:
+  Instant mono_;
+  UnixTime wall_;
+};
+
 // RFC 3339 in UTC with a 'Z' suffix and whole seconds, e.g. 2026-02-10T12:00:00Z.
 std::string format_rfc3339(UnixTime t);
 // Accepts 'Z' or a numeric offset and an optional fraction; false on anything else.

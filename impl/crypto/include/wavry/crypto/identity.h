@@ -31,6 +31,9 @@ class Ed25519KeyPair {
   PublicKey pk_{};
 };
 
+// Compares secrets without an early exit; lengths are not secret.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
 bool ed25519_verify(const PublicKey& pk, std::span<const std::uint8_t> message, const Signature& sig);
 
 std::string base64url_encode(std::span<const std::uint8_t> data);

@@ -78,6 +78,9 @@ class RiftSession {
   bool established() const { return state_ == SessionState::established; }
   const SessionStats& stats() const { return stats_; }
   const crypto::Key32& remote_static() const { return noise_.remote_static(); }
+  // Responder: true for a handshake-initiation datagram other than the one
+  // this session answered (the peer restarted; the owner should replace us).
+  bool is_new_initiation(std::span<const std::uint8_t> datagram) const;
 
  private:
   enum class Timer { kHandshakeRetry, kPing, kIdle, kCount };
