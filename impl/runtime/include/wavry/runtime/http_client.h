@@ -1,0 +1,24 @@
+// Outbound HTTP for cores' OutboundCalls (relay -> master, gateway -> master),
+// and URL parsing for http:// and ws:// addresses.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "wavry/proto/http_types.h"
+#include "wavry/runtime/runtime.h"
+
+namespace wavry::runtime {
+
+struct Url {
+  std::string scheme, host, port, path;
+};
+// http://host:port[/path] or ws://host:port/path. https/wss are refused with
+// a clear error: TLS arrives with the accounts issue.
+Result<Url> parse_url(std::string_view url);
+
+// One request per call, with a total timeout; status 0 on transport failure.
+void http_call(asio::io_context& io, const Url& base, const proto::HttpRequest& req,
+               std::function<void(proto::CallResult)> done, Duration timeout = 5s);
+
+}  // namespace wavry::runtime

@@ -1,0 +1,42 @@
+// Beast HTTP/1.1 server with an optional WebSocket endpoint. Requests are
+// handed to a handler as proto::HttpRequest values; the handler's response
+// is written back. Bodies over 64 KiB are refused by the parser.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "wavry/proto/http_types.h"
+#include "wavry/runtime/runtime.h"
+
+namespace wavry::runtime {
+
+struct WsHandlers {
+  std::string path;  // e.g. "/ws"
+  std::function<bool(std::uint64_t conn)> on_open;  // false: refuse (503)
+  std::function<void(std::uint64_t conn, std::string text)> on_message;
+  std::function<void(std::uint64_t conn)> on_close;
+};
+
+class HttpServer {
+ public:
+  using Handler = std::function<proto::HttpResponse(const proto::HttpRequest&)>;
+
+  static Result<std::unique_ptr<HttpServer>> bind(asio::io_context& io, const Endpoint& ep, Handler h,
+                                                   std::optional<WsHandlers> ws = std::nullopt);
+  ~HttpServer();
+  Endpoint local_endpoint() const;
+  // Queues a text frame; close_after closes the socket once it is written.
+  void ws_send(std::uint64_t conn, std::string text, bool close_after);
+  void ws_close_all();
+
+  struct Impl;
+  explicit HttpServer(std::unique_ptr<Impl> impl);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wavry::runtime
