@@ -17,12 +17,14 @@ void ClientCore::start(Instant now) {
   if (cfg_.direct) {
     peer_ = cfg_.direct;
     start_session(now);
-  } else if (cfg_.signaling_token) {
-    signals_.push_back(proto::SigBind{*cfg_.signaling_token, cfg_.name, PeerRole::client});
-  } else {
+  } else if (!cfg_.signaling_token) {
     fail("nothing to connect to: give --connect or a gateway");
   }
   flush(now);
+}
+
+void ClientCore::signaling_connected(Instant) {
+  if (cfg_.signaling_token) signals_.push_back(proto::SigBind{*cfg_.signaling_token, cfg_.name, PeerRole::client});
 }
 
 void ClientCore::start_session(Instant now) {
@@ -52,8 +54,10 @@ void ClientCore::handle_datagram(Instant now, SocketId, const Endpoint& from, st
 void ClientCore::handle_signal(Instant now, const proto::SignalMessage& m) {
   if (auto* b = std::get_if<proto::SigBound>(&m)) {
     events_.push_back(SignalingNote{"bound at the gateway as '" + b->name + "'"});
-    signals_.push_back(proto::SigRequestRelay{cfg_.target_host});
-    relay_requests_ = 1;
+    if (!link_) {  // after a reconnect with a relay in hand, nothing more to ask
+      signals_.push_back(proto::SigRequestRelay{cfg_.target_host});
+      relay_requests_ = 1;
+    }
   } else if (auto* e = std::get_if<proto::SigError>(&m)) {
     if (e->code == "host_offline" && !link_ && relay_requests_ < cfg_.relay_request_attempts) {
       next_relay_request_ = now + cfg_.relay_request_retry;  // the host may not have bound yet

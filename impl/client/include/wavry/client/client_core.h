@@ -69,6 +69,8 @@ class ClientCore {
   ClientCore(ClientConfig cfg, Random& rng);
 
   void start(Instant now);
+  // The signaling connection is (re)established: bind our name.
+  void signaling_connected(Instant now);
   void handle_datagram(Instant now, SocketId local, const Endpoint& from, std::span<const std::uint8_t> bytes);
   void handle_signal(Instant now, const proto::SignalMessage& m);
   void handle_timeout(Instant now);
