@@ -14,6 +14,15 @@ if(WAVRY_SANITIZE)
   target_link_options(wavry_build_flags INTERFACE -fsanitize=address,undefined)
 endif()
 
+if(WAVRY_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "WAVRY_FUZZ needs clang (libFuzzer); use the 'fuzz' preset")
+  endif()
+  # Coverage instrumentation for everything we compile; fuzz targets add -fsanitize=fuzzer at link.
+  target_compile_options(wavry_build_flags INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  target_link_options(wavry_build_flags INTERFACE -fsanitize=address,undefined)
+endif()
+
 # wavry_component(<name> SOURCES ... DEPS ...): library target wavry_<name>,
 # alias wavry::<name>, public headers under impl/<name>/include.
 function(wavry_component name)

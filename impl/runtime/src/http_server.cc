@@ -40,6 +40,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       if (ec) return self->srv_.ws->on_close(self->id_);  // the open was counted; undo it
       self->srv_.sockets[self->id_] = self;
       self->open_ = true;
+      if (!self->queue_.empty() && !self->writing_) self->write();
       self->read();
     });
   }

@@ -31,8 +31,8 @@ class WsClientImpl final : public WsClient, public std::enable_shared_from_this<
         self->ws_.async_handshake(host, self->url_.path, [self](beast::error_code ec3) {
           if (ec3) return self->fail("handshake: " + ec3.message());
           self->open_ = true;
-          if (self->h_.on_open) self->h_.on_open();
-          if (!self->queue_.empty()) self->write();
+          if (self->h_.on_open) self->h_.on_open();  // may queue and start a write itself
+          if (!self->queue_.empty() && !self->writing_) self->write();
           self->read();
         });
       });
