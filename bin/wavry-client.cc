@@ -39,25 +39,16 @@ int main(int argc, char** argv) {
              "The last stdout line is `summary {json}` for scripts.");
   CLI11_PARSE(app, argc, argv);
 
-  rt::LogLevel lvl;
-  if (!rt::parse_log_level(log_level, lvl)) {
-    std::cerr << "error: --log-level must be error, warn, info or debug\n";
-    return 2;
-  }
-  rt::set_log_level(lvl);
-  auto fail = [](const std::string& m) {
-    std::cerr << "error: " << m << "\n";
-    return 2;
-  };
+  rt::init_logging(log_level);
   if (no_encrypt) {
     if (!rt::env_flag("WAVRY_ALLOW_INSECURE_NO_ENCRYPT"))
-      return fail("--no-encrypt is refused; set WAVRY_ALLOW_INSECURE_NO_ENCRYPT=1 to allow it (development only)");
-    return fail("--no-encrypt is not supported by this build: every session is encrypted");
+      rt::exit_config_error("--no-encrypt is refused; set WAVRY_ALLOW_INSECURE_NO_ENCRYPT=1 to allow it (development only)");
+    rt::exit_config_error("--no-encrypt is not supported by this build: every session is encrypted");
   }
   for (auto [set, what] : {std::pair{vr, "--vr"}, std::pair{record, "--record"},
                            std::pair{!send_files.empty(), "--send-file"}, std::pair{file_control_stdin, "--file-control-stdin"}})
     if (set) rt::log_warn("client", std::string(what) + " is accepted but not implemented yet; ignoring it");
-  if (!proto::valid_peer_name(name)) return fail("--name must be 1-64 of [A-Za-z0-9_.-]");
+  if (!proto::valid_peer_name(name)) rt::exit_config_error("--name must be 1-64 of [A-Za-z0-9_.-]");
 
   rt::OsRandom rng;
   client::ClientConfig cfg;
@@ -66,24 +57,24 @@ int main(int argc, char** argv) {
   std::optional<rt::Url> gw;
   if (!connect.empty()) {
     auto ep = Endpoint::parse(connect);
-    if (!ep || ep->port == 0) return fail("--connect must be ip:port with a non-zero port, got '" + connect + "'");
+    if (!ep || ep->port == 0) rt::exit_config_error("--connect must be ip:port with a non-zero port, got '" + connect + "'");
     cfg.direct = ep;
   } else if (!gateway_url.empty()) {
     auto u = rt::parse_url(gateway_url);
-    if (!u) return fail("--gateway-url: " + u.error().message);
-    if (host_name.empty() || !proto::valid_peer_name(host_name)) return fail("--gateway-url needs --host <name>");
-    if (session_token.empty()) return fail("--gateway-url needs --session-token");
+    if (!u) rt::exit_config_error("--gateway-url: " + u.error().message);
+    if (host_name.empty() || !proto::valid_peer_name(host_name)) rt::exit_config_error("--gateway-url needs --host <name>");
+    if (session_token.empty()) rt::exit_config_error("--gateway-url needs --session-token");
     gw = *u;
     cfg.target_host = host_name;
     cfg.signaling_token = session_token;
   } else {
-    return fail("give --connect <host:port>, or --gateway-url with --host and --session-token");
+    rt::exit_config_error("give --connect <host:port>, or --gateway-url with --host and --session-token");
   }
 
   rt::asio::io_context io;
   client::ClientCore core(cfg, rng);
   auto sock = rt::UdpSocket::bind(io, *Endpoint::parse("0.0.0.0:0"));
-  if (!sock) return fail(sock.error().message);
+  if (!sock) rt::exit_config_error(sock.error().message);
   std::unique_ptr<rt::SignalingLink> signaling;
   std::function<void()> pump;  // drains every output of the core, then re-arms the timer
   rt::CoreTimer timer(io, [&] { return core.next_timeout(); }, [&](Instant now) {
@@ -122,18 +113,7 @@ int main(int argc, char** argv) {
     pump();
   });
   if (gw) {
-    signaling = std::make_unique<rt::SignalingLink>(
-        io, *gw,
-        rt::SignalingLink::Handlers{[&] {
-                                      core.signaling_connected(rt::now());
-                                      pump();
-                                    },
-                                    [&](const proto::SignalMessage& m) {
-                                      core.handle_signal(rt::now(), m);
-                                      pump();
-                                    },
-                                    [](const std::string& p) { rt::log_warn("client", p); }});
-    signaling->start();
+    signaling = rt::attach_signaling(io, *gw, core, pump, "client");
   }
   core.start(rt::now());
   pump();

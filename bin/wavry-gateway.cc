@@ -23,26 +23,10 @@ int main(int argc, char** argv) {
       "  WAVRY_GATEWAY_ALLOW_PUBLIC_BIND=1 allow a non-loopback --listen");
   CLI11_PARSE(app, argc, argv);
 
-  rt::LogLevel lvl;
-  if (!rt::parse_log_level(log_level, lvl)) {
-    std::cerr << "error: --log-level must be error, warn, info or debug\n";
-    return 2;
-  }
-  rt::set_log_level(lvl);
-  auto ep = Endpoint::parse(listen);
-  if (!ep) {
-    std::cerr << "error: --listen must be ip:port, got '" << listen << "'\n";
-    return 2;
-  }
-  if (auto gate = rt::check_bind_allowed(*ep, "WAVRY_GATEWAY_ALLOW_PUBLIC_BIND", "--listen"); !gate) {
-    std::cerr << "error: " << gate.error().message << "\n";
-    return 2;
-  }
+  rt::init_logging(log_level);
+  Endpoint ep = rt::listen_address(listen, "--listen", "WAVRY_GATEWAY_ALLOW_PUBLIC_BIND");
   auto murl = rt::parse_url(master_url);
-  if (!murl) {
-    std::cerr << "error: --master-url: " << murl.error().message << "\n";
-    return 2;
-  }
+  if (!murl) rt::exit_config_error("--master-url: " + murl.error().message);
   gateway::GatewayConfig cfg;
   cfg.allow_insecure_signaling = rt::env_flag("WAVRY_ALLOW_INSECURE_SIGNALING");
   cfg.dev_token = rt::env_string("WAVRY_GATEWAY_DEV_TOKEN").value_or("");
@@ -95,11 +79,8 @@ int main(int argc, char** argv) {
                       pump();
                     }};
   auto s = rt::HttpServer::bind(
-      io, *ep, [&](const proto::HttpRequest& req) { return core.handle_request(rt::now(), req); }, ws);
-  if (!s) {
-    std::cerr << "error: " << s.error().message << "\n";
-    return 1;
-  }
+      io, ep, [&](const proto::HttpRequest& req) { return core.handle_request(rt::now(), req); }, ws);
+  if (!s) rt::exit_config_error(s.error().message);
   server = std::move(*s);
   rt::announce_listening("http", server->local_endpoint());
   rt::on_termination_signal(io, [&](int) {

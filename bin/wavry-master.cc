@@ -29,38 +29,19 @@ int main(int argc, char** argv) {
       "  WAVRY_MASTER_ALLOW_PUBLIC_BIND=1  allow a non-loopback --listen");
   CLI11_PARSE(app, argc, argv);
 
-  rt::LogLevel lvl;
-  if (!rt::parse_log_level(log_level, lvl)) {
-    std::cerr << "error: --log-level must be error, warn, info or debug\n";
-    return 2;
-  }
-  rt::set_log_level(lvl);
-  auto ep = Endpoint::parse(listen);
-  if (!ep) {
-    std::cerr << "error: --listen must be ip:port, got '" << listen << "'\n";
-    return 2;
-  }
-  if (auto gate = rt::check_bind_allowed(*ep, "WAVRY_MASTER_ALLOW_PUBLIC_BIND", "--listen"); !gate) {
-    std::cerr << "error: " << gate.error().message << "\n";
-    return 2;
-  }
+  rt::init_logging(log_level);
+  Endpoint ep = rt::listen_address(listen, "--listen", "WAVRY_MASTER_ALLOW_PUBLIC_BIND");
 
   master::MasterConfig cfg{};
   cfg.lease_ttl = std::chrono::seconds(lease_ttl);
   if (auto hex = rt::env_string("WAVRY_MASTER_SIGNING_KEY")) {
     auto kp = crypto::parse_private_key_text(*hex);
-    if (!kp) {
-      std::cerr << "error: WAVRY_MASTER_SIGNING_KEY: " << kp.error().message << "\n";
-      return 2;
-    }
+    if (!kp) rt::exit_config_error("WAVRY_MASTER_SIGNING_KEY: " + kp.error().message);
     cfg.signing_key = *kp;
     cfg.key_provisioned = true;
   } else if (auto path = rt::env_string("WAVRY_MASTER_KEY_FILE")) {
     auto kp = crypto::read_private_key_file(*path);
-    if (!kp) {
-      std::cerr << "error: WAVRY_MASTER_KEY_FILE: " << kp.error().message << "\n";
-      return 2;
-    }
+    if (!kp) rt::exit_config_error("WAVRY_MASTER_KEY_FILE: " + kp.error().message);
     cfg.signing_key = *kp;
     cfg.key_provisioned = true;
   } else if (insecure_dev) {
@@ -68,9 +49,9 @@ int main(int argc, char** argv) {
     cfg.signing_key = crypto::Ed25519KeyPair::generate(rng);
     rt::log_warn("master", "INSECURE: no signing key provisioned; using a throwaway key (relays must be told it, /ready stays 503)");
   } else {
-    std::cerr << "error: no signing key: set WAVRY_MASTER_KEY_FILE (see `wavry keygen`) or WAVRY_MASTER_SIGNING_KEY,\n"
-                 "       or pass --insecure-dev for a throwaway development key\n";
-    return 2;
+    rt::exit_config_error(
+        "no signing key: set WAVRY_MASTER_KEY_FILE (see `wavry keygen`) or WAVRY_MASTER_SIGNING_KEY,\n"
+        "       or pass --insecure-dev for a throwaway development key");
   }
   cfg.broker_token = rt::env_string("WAVRY_MASTER_BROKER_TOKEN").value_or("");
   cfg.relay_token = rt::env_string("WAVRY_MASTER_RELAY_TOKEN").value_or("");
@@ -96,17 +77,14 @@ int main(int argc, char** argv) {
     }
     timer.rearm();
   };
-  auto server = rt::HttpServer::bind(io, *ep, [&](const proto::HttpRequest& req) {
+  auto server = rt::HttpServer::bind(io, ep, [&](const proto::HttpRequest& req) {
     Instant now = rt::now();
     core.sync_wall_clock(now, rt::wall_now());
     auto resp = core.handle_request(now, req);
     pump();
     return resp;
   });
-  if (!server) {
-    std::cerr << "error: " << server.error().message << "\n";
-    return 1;
-  }
+  if (!server) rt::exit_config_error(server.error().message);
   rt::log_info("master", "signing key id " + core.key_id() + " (Wavry ID " + crypto::wavry_id(cfg.signing_key.public_key()) + ")");
   rt::announce_listening("http", (*server)->local_endpoint());
   rt::on_termination_signal(io, [&](int) {

@@ -53,24 +53,11 @@ int main(int argc, char** argv) {
              "(non-loopback --listen/--health-listen), WAVRY_ALLOW_INSECURE_RELAY=1 (with --allow-insecure-dev).");
   CLI11_PARSE(app, argc, argv);
 
-  rt::LogLevel lvl;
-  if (!rt::parse_log_level(log_level, lvl)) {
-    std::cerr << "error: --log-level must be error, warn, info or debug\n";
-    return 2;
-  }
-  rt::set_log_level(lvl);
-  auto fail = [](const std::string& m) {
-    std::cerr << "error: " << m << "\n";
-    return 2;
-  };
-  auto udp_ep = Endpoint::parse(listen);
-  auto health_ep = Endpoint::parse(health_listen);
-  if (!udp_ep) return fail("--listen must be ip:port, got '" + listen + "'");
-  if (!health_ep) return fail("--health-listen must be ip:port, got '" + health_listen + "'");
-  for (auto [ep, what] : {std::pair{*udp_ep, "--listen"}, std::pair{*health_ep, "--health-listen"}})
-    if (auto gate = rt::check_bind_allowed(ep, "WAVRY_RELAY_ALLOW_PUBLIC_BIND", what); !gate) return fail(gate.error().message);
+  rt::init_logging(log_level);
+  Endpoint udp_ep = rt::listen_address(listen, "--listen", "WAVRY_RELAY_ALLOW_PUBLIC_BIND");
+  Endpoint health_ep = rt::listen_address(health_listen, "--health-listen", "WAVRY_RELAY_ALLOW_PUBLIC_BIND");
   auto murl = rt::parse_url(master_url);
-  if (!murl) return fail("--master-url: " + murl.error().message);
+  if (!murl) rt::exit_config_error("--master-url: " + murl.error().message);
 
   relay::RelayConfig cfg;
   if (!master_key_text.empty()) {
@@ -82,29 +69,29 @@ int main(int argc, char** argv) {
                (std::copy(raw.begin(), raw.end(), pk.begin()), crypto::parse_wavry_id(crypto::wavry_id(pk)))) {
       // hex of a valid key: pk holds it
     } else {
-      return fail("--master-public-key must be 64 hex characters or a 43-character Wavry ID of a valid Ed25519 key");
+      rt::exit_config_error("--master-public-key must be 64 hex characters or a 43-character Wavry ID of a valid Ed25519 key");
     }
     cfg.master_key = pk;
   } else if (insecure_dev) {
     if (!rt::env_flag("WAVRY_ALLOW_INSECURE_RELAY"))
-      return fail("--allow-insecure-dev also needs WAVRY_ALLOW_INSECURE_RELAY=1");
+      rt::exit_config_error("--allow-insecure-dev also needs WAVRY_ALLOW_INSECURE_RELAY=1");
     cfg.trust_master_key_from_registration = true;
     rt::log_warn("relay", "INSECURE: trusting the master key sent at registration over plain HTTP");
   } else {
-    return fail("--master-public-key is required (the master prints it; GET /.well-known/wavry-id)");
+    rt::exit_config_error("--master-public-key is required (the master prints it; GET /.well-known/wavry-id)");
   }
 
   rt::asio::io_context io;
   rt::OsRandom rng;
-  auto sock = rt::UdpSocket::bind(io, *udp_ep);
-  if (!sock) return fail(sock.error().message);
+  auto sock = rt::UdpSocket::bind(io, udp_ep);
+  if (!sock) rt::exit_config_error(sock.error().message);
   Endpoint bound = (*sock)->local_endpoint();
   if (!public_addr.empty()) {
     auto pa = Endpoint::parse(public_addr);
-    if (!pa) return fail("--public-addr must be ip:port");
+    if (!pa) rt::exit_config_error("--public-addr must be ip:port");
     cfg.advertised = *pa;
   } else if (bound.ip.is_unspecified()) {
-    return fail("bound to a wildcard address: pass --public-addr with the address peers should use");
+    rt::exit_config_error("bound to a wildcard address: pass --public-addr with the address peers should use");
   } else {
     cfg.advertised = bound;
   }
@@ -152,10 +139,10 @@ int main(int argc, char** argv) {
     core.handle_datagram(rt::now(), relay::kRelaySocket, from, d);
     pump();
   });
-  auto health = rt::HttpServer::bind(io, *health_ep, [&](const proto::HttpRequest& req) {
+  auto health = rt::HttpServer::bind(io, health_ep, [&](const proto::HttpRequest& req) {
     return core.handle_http(rt::now(), req);
   });
-  if (!health) return fail(health.error().message);
+  if (!health) rt::exit_config_error(health.error().message);
 
   rt::asio::steady_timer stats_timer(io);
   std::function<void()> stats_tick = [&] {

@@ -57,33 +57,21 @@ int main(int argc, char** argv) {
   app.footer("Environment: WAVRY_SERVER_ALLOW_PUBLIC_BIND=1 allows a non-loopback --listen.");
   CLI11_PARSE(app, argc, argv);
 
-  rt::LogLevel lvl;
-  if (!rt::parse_log_level(log_level, lvl)) {
-    std::cerr << "error: --log-level must be error, warn, info or debug\n";
-    return 2;
-  }
-  rt::set_log_level(lvl);
-  auto fail = [](const std::string& m) {
-    std::cerr << "error: " << m << "\n";
-    return 2;
-  };
-  if (file_min > file_max) return fail("--file-transfer-min-kbps must not exceed --file-transfer-max-kbps");
+  rt::init_logging(log_level);
+  if (file_min > file_max) rt::exit_config_error("--file-transfer-min-kbps must not exceed --file-transfer-max-kbps");
   if (audio_source != "system" && audio_source != "microphone" && audio_source != "disabled" &&
       !(audio_source.starts_with("app:") && audio_source.size() > 4))
-    return fail("--audio-source must be system, microphone, app:<name> or disabled");
-  if (!proto::valid_peer_name(name)) return fail("--name must be 1-64 of [A-Za-z0-9_.-]");
+    rt::exit_config_error("--audio-source must be system, microphone, app:<name> or disabled");
+  if (!proto::valid_peer_name(name)) rt::exit_config_error("--name must be 1-64 of [A-Za-z0-9_.-]");
   for (auto [set, what] : {std::pair{enable_webrtc, "--enable-webrtc"}, std::pair{record, "--record"},
                            std::pair{!send_files.empty(), "--send-file"}, std::pair{!display_id.empty(), "--display-id"}})
     if (set) rt::log_warn("server", std::string(what) + " is accepted but not implemented yet; ignoring it");
-  auto ep = Endpoint::parse(listen);
-  if (!ep) return fail("--listen must be ip:port, got '" + listen + "'");
-  if (auto gate = rt::check_bind_allowed(*ep, "WAVRY_SERVER_ALLOW_PUBLIC_BIND", "--listen"); !gate)
-    return fail(gate.error().message);
+  Endpoint ep = rt::listen_address(listen, "--listen", "WAVRY_SERVER_ALLOW_PUBLIC_BIND");
   std::optional<rt::Url> gw;
   if (!gateway_url.empty()) {
     auto u = rt::parse_url(gateway_url);
-    if (!u) return fail("--gateway-url: " + u.error().message);
-    if (session_token.empty()) return fail("--gateway-url needs --session-token");
+    if (!u) rt::exit_config_error("--gateway-url: " + u.error().message);
+    if (session_token.empty()) rt::exit_config_error("--gateway-url needs --session-token");
     gw = *u;
   }
 
@@ -101,8 +89,8 @@ int main(int argc, char** argv) {
   if (gw) cfg.signaling_token = session_token;
   host::HostCore core(cfg, rng);
 
-  auto sock = rt::UdpSocket::bind(io, *ep);
-  if (!sock) return fail(sock.error().message);
+  auto sock = rt::UdpSocket::bind(io, ep);
+  if (!sock) rt::exit_config_error(sock.error().message);
   std::unique_ptr<rt::SignalingLink> signaling;
   std::function<void()> pump;  // drains every output of the core, then re-arms the timer
   rt::CoreTimer timer(io, [&] { return core.next_timeout(); }, [&](Instant now) {
@@ -134,18 +122,7 @@ int main(int argc, char** argv) {
   rt::announce_listening("udp", (*sock)->local_endpoint());
   core.start(rt::now());
   if (gw) {
-    signaling = std::make_unique<rt::SignalingLink>(
-        io, *gw,
-        rt::SignalingLink::Handlers{[&] {
-                                      core.signaling_connected(rt::now());
-                                      pump();
-                                    },
-                                    [&](const proto::SignalMessage& m) {
-                                      core.handle_signal(rt::now(), m);
-                                      pump();
-                                    },
-                                    [](const std::string& p) { rt::log_warn("server", p); }});
-    signaling->start();
+    signaling = rt::attach_signaling(io, *gw, core, pump, "server");
   }
   pump();
 

@@ -53,6 +53,59 @@ class Trace {
   std::uint64_t events_ = 0;
 };
 
+// Hosts a host or client core on a node: its UDP socket, its timer and, from
+// `start_at`, its signaling connection to the gateway.
+template <class Core, class OnEvent>
+class PeerDriver {
+ public:
+  PeerDriver(sim::Network& net, sim::NodeId node, std::uint16_t port, Endpoint gateway, Core& core, OnEvent on_event)
+      : net_(net), node_(node), port_(port), gateway_(gateway), core_(core), on_event_(std::move(on_event)),
+        timer_(net, [this] { return core_.next_timeout(); }, [this](Instant now) {
+          core_.handle_timeout(now);
+          pump();
+        }) {
+    net_.udp_bind(node_, port_, [this](const Endpoint& from, std::span<const std::uint8_t> d) {
+      core_.handle_datagram(net_.now(), SocketId{0}, from, d);
+      pump();
+    });
+  }
+
+  void start_at(Instant at) {
+    net_.schedule(at, [this] {
+      core_.start(net_.now());
+      ws_ = std::make_unique<sim::SimWsClient>(
+          net_, node_, gateway_, "/ws",
+          [this] {
+            core_.signaling_connected(net_.now());
+            pump();
+          },
+          [this](std::string text) {
+            if (auto m = proto::parse_signal(text)) core_.handle_signal(net_.now(), *m);
+            pump();
+          });
+      pump();
+    });
+  }
+
+ private:
+  void pump() {
+    while (auto t = core_.poll_transmit()) net_.udp_send(node_, port_, t->destination, t->payload);
+    while (auto m = core_.poll_signal())
+      if (ws_) ws_->send(proto::serialize_signal(*m));
+    while (auto e = core_.poll_event()) on_event_(*e);
+    timer_.rearm();
+  }
+
+  sim::Network& net_;
+  sim::NodeId node_;
+  std::uint16_t port_;
+  Endpoint gateway_;
+  Core& core_;
+  OnEvent on_event_;
+  sim::SimTimer timer_;
+  std::unique_ptr<sim::SimWsClient> ws_;
+};
+
 }  // namespace
 
 SimResult run_sim(const Scenario& s, std::uint64_t seed, const std::string& trace_path) {
@@ -189,7 +242,7 @@ SimResult run_sim(const Scenario& s, std::uint64_t seed, const std::string& trac
                            gateway_pump();
                          }});
 
-  // --- host ---
+  // --- host and client: the same wiring around different cores ---
   host::HostConfig hcfg;
   hcfg.name = s.host_name;
   hcfg.static_keys = crypto::X25519KeyPair::generate(host_rng);
@@ -197,84 +250,27 @@ SimResult run_sim(const Scenario& s, std::uint64_t seed, const std::string& trac
   hcfg.frame_bytes = s.frame_bytes;
   hcfg.signaling_token = dev_token;
   host::HostCore host(hcfg, host_rng);
-  std::unique_ptr<sim::SimWsClient> host_ws;
-  std::function<void()> host_pump;
-  sim::SimTimer host_timer(*net, [&] { return host.next_timeout(); }, [&](Instant now) {
-    host.handle_timeout(now);
-    host_pump();
+  PeerDriver host_driver(*net, node["host"], kHostPort, addr("gateway", kGatewayPort), host, [&](const host::HostEvent& e) {
+    if (auto* c = std::get_if<host::PeerConnected>(&e)) trace.add(net->now(), "host peer " + c->client_name);
+    else if (auto* g = std::get_if<host::PeerGone>(&e)) trace.add(net->now(), "host peer gone " + g->reason);
   });
-  host_pump = [&] {
-    while (auto t = host.poll_transmit()) net->udp_send(node["host"], kHostPort, t->destination, t->payload);
-    while (auto m = host.poll_signal())
-      if (host_ws) host_ws->send(proto::serialize_signal(*m));
-    while (auto e = host.poll_event()) {
-      if (auto* c = std::get_if<host::PeerConnected>(&*e)) trace.add(net->now(), "host peer " + c->client_name);
-      else if (auto* g = std::get_if<host::PeerGone>(&*e)) trace.add(net->now(), "host peer gone " + g->reason);
-    }
-    host_timer.rearm();
-  };
-  net->udp_bind(node["host"], kHostPort, [&](const Endpoint& from, std::span<const std::uint8_t> d) {
-    host.handle_datagram(net->now(), host::kMediaSocket, from, d);
-    host_pump();
-  });
-  net->schedule(t0 + std::chrono::milliseconds(static_cast<long>(s.host_start_s * 1000)), [&] {
-    host.start(net->now());
-    host_ws = std::make_unique<sim::SimWsClient>(
-        *net, node["host"], addr("gateway", kGatewayPort), "/ws",
-        [&] {
-          host.signaling_connected(net->now());
-          host_pump();
-        },
-        [&](std::string text) {
-          if (auto m = proto::parse_signal(text)) host.handle_signal(net->now(), *m);
-          host_pump();
-        });
-  });
+  host_driver.start_at(t0 + std::chrono::milliseconds(static_cast<long>(s.host_start_s * 1000)));
 
-  // --- client ---
   client::ClientConfig ccfg;
   ccfg.name = s.client_name;
   ccfg.static_keys = crypto::X25519KeyPair::generate(client_rng);
   ccfg.target_host = s.host_name;
   ccfg.signaling_token = dev_token;
   client::ClientCore client(ccfg, client_rng);
-  std::unique_ptr<sim::SimWsClient> client_ws;
-  std::function<void()> client_pump;
-  sim::SimTimer client_timer(*net, [&] { return client.next_timeout(); }, [&](Instant now) {
-    client.handle_timeout(now);
-    client_pump();
-  });
-  client_pump = [&] {
-    while (auto t = client.poll_transmit()) net->udp_send(node["client"], kClientPort, t->destination, t->payload);
-    while (auto m = client.poll_signal())
-      if (client_ws) client_ws->send(proto::serialize_signal(*m));
-    while (auto e = client.poll_event()) {
-      if (std::holds_alternative<client::HandshakeDone>(*e)) trace.add(net->now(), "client handshake done");
-      else if (auto* f = std::get_if<client::ClientFailed>(&*e)) {
-        trace.add(net->now(), "client failed " + f->reason);
-        out.notes.push_back("client: " + f->reason);
-      }
+  PeerDriver client_driver(*net, node["client"], kClientPort, addr("gateway", kGatewayPort), client, [&](const client::ClientEvent& e) {
+    if (std::holds_alternative<client::HandshakeDone>(e)) {
+      trace.add(net->now(), "client handshake done");
+    } else if (auto* f = std::get_if<client::ClientFailed>(&e)) {
+      trace.add(net->now(), "client failed " + f->reason);
+      out.notes.push_back("client: " + f->reason);
     }
-    client_timer.rearm();
-  };
-  net->udp_bind(node["client"], kClientPort, [&](const Endpoint& from, std::span<const std::uint8_t> d) {
-    client.handle_datagram(net->now(), client::kMediaSocket, from, d);
-    client_pump();
   });
-  net->schedule(t0 + std::chrono::milliseconds(static_cast<long>(s.client_start_s * 1000)), [&] {
-    client.start(net->now());
-    client_ws = std::make_unique<sim::SimWsClient>(
-        *net, node["client"], addr("gateway", kGatewayPort), "/ws",
-        [&] {
-          client.signaling_connected(net->now());
-          client_pump();
-        },
-        [&](std::string text) {
-          if (auto m = proto::parse_signal(text)) client.handle_signal(net->now(), *m);
-          client_pump();
-        });
-    client_pump();
-  });
+  client_driver.start_at(t0 + std::chrono::milliseconds(static_cast<long>(s.client_start_s * 1000)));
 
   net->schedule(t0, [&] {
     relay.start(net->now());

@@ -76,6 +76,24 @@ Status check_bind_allowed(const Endpoint& ep, const char* gate_var, const char* 
                                          ep.to_string() + "; set " + gate_var + "=1 to allow it");
 }
 
+void exit_config_error(const std::string& message) {
+  std::cerr << "error: " << message << std::endl;
+  std::exit(2);
+}
+
+void init_logging(const std::string& level) {
+  LogLevel l;
+  if (!parse_log_level(level, l)) exit_config_error("--log-level must be error, warn, info or debug, got '" + level + "'");
+  set_log_level(l);
+}
+
+Endpoint listen_address(const std::string& text, const char* flag, const char* gate_var) {
+  auto ep = Endpoint::parse(text);
+  if (!ep) exit_config_error(std::string(flag) + " must be ip:port, got '" + text + "'");
+  if (auto gate = check_bind_allowed(*ep, gate_var, flag); !gate) exit_config_error(gate.error().message);
+  return *ep;
+}
+
 void announce_listening(const char* kind, const Endpoint& ep) {
   std::printf("listening %s %s\n", kind, ep.to_string().c_str());
   std::fflush(stdout);

@@ -43,6 +43,13 @@ std::optional<std::string> env_string(const char* name);
 // A non-loopback bind needs `gate_var`=1; the error names the variable.
 Status check_bind_allowed(const Endpoint& ep, const char* gate_var, const char* what);
 
+// Start-up helpers for bin/: a configuration error prints "error: <message>"
+// on stderr and exits with status 2, before anything has been started.
+[[noreturn]] void exit_config_error(const std::string& message);
+void init_logging(const std::string& level);  // error|warn|info|debug
+// Parses `text` given for `flag` as ip:port and applies the bind gate.
+Endpoint listen_address(const std::string& text, const char* flag, const char* gate_var);
+
 // Prints "listening <kind> <ip:port>" on stdout and flushes.
 void announce_listening(const char* kind, const Endpoint& ep);
 

@@ -33,4 +33,24 @@ class SignalingLink {
   bool stopped_ = false;
 };
 
+// Wires a host or client core to a SignalingLink: on (re)connect the core
+// binds again, each message goes to the core, `pump` drains its outputs.
+template <class Core>
+std::unique_ptr<SignalingLink> attach_signaling(asio::io_context& io, const Url& url, Core& core,
+                                                std::function<void()>& pump, std::string component) {
+  auto link = std::make_unique<SignalingLink>(
+      io, url,
+      SignalingLink::Handlers{[&core, &pump] {
+                                core.signaling_connected(now());
+                                pump();
+                              },
+                              [&core, &pump](const proto::SignalMessage& m) {
+                                core.handle_signal(now(), m);
+                                pump();
+                              },
+                              [component](const std::string& p) { log_warn(component, p); }});
+  link->start();
+  return link;
+}
+
 }  // namespace wavry::runtime
