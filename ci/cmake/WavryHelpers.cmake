@@ -49,7 +49,7 @@ function(wavry_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main wavry_build_flags)
   target_compile_definitions(${name} PRIVATE
-    WAVRY_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared"
+    WAVRY_SHARED_DIR="${WAVRY_SHARED_DIR}"
     WAVRY_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
