@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
   app.add_option("--file-max-bytes", file_max_bytes, "largest file accepted")->capture_default_str();
   app.add_flag("--file-control-stdin", file_control_stdin, "file transfer commands on stdin (arrives with file transfer)");
   app.add_flag("--headless", headless, "no window (the only mode until decoding lands)");
-  app.add_option("--duration", duration, "stop after this many seconds (0: run until Ctrl-C)")->capture_default_str();
+  app.add_option("--duration", duration, "stop after this many seconds (0: run until Ctrl-C)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
   app.add_option("--log-level", log_level, "error|warn|info|debug")->capture_default_str();
   app.footer("Exit status: 0 when the session was established and frames arrived, 1 otherwise.\n"
              "The last stdout line is `summary {json}` for scripts.");

@@ -124,8 +124,9 @@ int main(int argc, char** argv) {
         rt::log_info("relay", std::string("admitted ") + proto::to_string(a->role) + " '" + a->sub + "' from " +
                                   a->from.to_string() + " for session " + a->session.to_string());
       else if (auto* r = std::get_if<relay::LeaseRejected>(&*e))
-        rt::log_warn("relay", std::string("rejected lease from ") + r->from.to_string() + ": " +
-                                  proto::to_string(r->reason) + " (" + r->detail + ")");
+        // Per packet, so debug: anyone can send junk; the stats line carries the count.
+        rt::log_debug("relay", std::string("rejected lease from ") + r->from.to_string() + ": " +
+                                   proto::to_string(r->reason) + " (" + r->detail + ")");
       else if (auto* s = std::get_if<relay::SessionEnded>(&*e))
         rt::log_info("relay", "session " + s->session.to_string() + " ended: " + s->reason);
       else if (auto* m = std::get_if<relay::MasterRegistered>(&*e))
@@ -156,6 +157,9 @@ int main(int argc, char** argv) {
                                 " rx=" + std::to_string(c.packets_rx) + " forwarded=" + std::to_string(c.packets_forwarded) +
                                 " forwarded_bytes=" + std::to_string(c.bytes_forwarded) +
                                 " leases_accepted=" + std::to_string(c.lease_accepted) +
+                                " leases_rejected=" + std::to_string(c.reject_invalid_signature + c.reject_expired +
+                                                                     c.reject_wrong_relay + c.reject_invalid_lease +
+                                                                     c.reject_session_full) +
                                 " invalid=" + std::to_string(c.dropped_invalid));
       stats_tick();
     });

@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
   app.add_option("--file-transfer-max-kbps", file_max, "file transfer ceiling")->check(CLI::Range(1u, 1000000u))->capture_default_str();
   app.add_option("--audio-source", audio_source, "system|microphone|app:<name>|disabled (audio arrives with the streaming issue)")
       ->envname("WAVRY_AUDIO_SOURCE")->capture_default_str();
-  app.add_option("--duration", duration, "stop after this many seconds (0: run until Ctrl-C)")->capture_default_str();
+  app.add_option("--duration", duration, "stop after this many seconds (0: run until Ctrl-C)")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
   app.add_option("--log-level", log_level, "error|warn|info|debug")->capture_default_str();
   app.footer("Environment: WAVRY_SERVER_ALLOW_PUBLIC_BIND=1 allows a non-loopback --listen.");
   CLI11_PARSE(app, argc, argv);
