@@ -44,12 +44,15 @@ int main(int argc, char** argv) {
   std::uint64_t seed = 1;
   double duration = 0;
   bool check_determinism = false, demo = false;
+  int sweep = 0;
   run->add_option("scenario", scenario_path, "scenario file (scenarios/*.json)")->required()->check(CLI::ExistingFile);
   run->add_option("--mode", mode, "sim (ns-3, simulated time) or real (processes on loopback)")
       ->check(CLI::IsMember({"sim", "real"}))->capture_default_str();
   run->add_option("--seed", seed, "simulation seed: the same seed replays the same run")->capture_default_str();
   run->add_option("--trace", trace_path, "sim: write the event trace here");
   run->add_flag("--check-determinism", check_determinism, "sim: run twice in separate processes and compare digests");
+  run->add_option("--sweep", sweep, "sim: run seeds seed..seed+N-1, one process each, and list the failing ones")
+      ->check(CLI::Range(1, 100000));
   run->add_option("--bin-dir", bin_dir, "real: directory with the six programs (default: ../bin next to this one)");
   run->add_option("--logs", logs_dir, "real: directory for process logs (default: a new temporary directory)");
   run->add_option("--duration", duration, "override the scenario's duration in seconds (volume checks scale with it)");
@@ -73,6 +76,33 @@ int main(int argc, char** argv) {
     s.expect.min_relay_forwarded_packets =
         static_cast<std::uint64_t>(static_cast<double>(s.expect.min_relay_forwarded_packets) * scale);
     s.duration_s = duration;
+  }
+
+  if (mode == "sim" && sweep > 0) {
+    int failed = 0;
+    for (std::uint64_t sd = seed; sd < seed + static_cast<std::uint64_t>(sweep); ++sd) {
+      std::fflush(stdout);
+      pid_t pid = fork();
+      if (pid == 0) {  // one process per seed: ns-3 state never leaks between runs
+        SimResult r = run_sim(s, sd);
+        bool ok = true;
+        std::string first_fail;
+        for (const auto& c : evaluate(s, r.outcome))
+          if (!c.pass && ok) {
+            ok = false;
+            first_fail = c.name + ": " + c.detail;
+          }
+        std::printf("seed %llu %s %s%s\n", static_cast<unsigned long long>(sd), ok ? "PASS" : "FAIL", r.digest.substr(0, 16).c_str(),
+                    ok ? "" : ("  " + first_fail).c_str());
+        std::fflush(stdout);
+        _exit(ok ? 0 : 1);
+      }
+      int status = 0;
+      waitpid(pid, &status, 0);
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+    }
+    std::printf("sweep %d seeds, %d failed\nresult %s\n", sweep, failed, failed ? "FAIL" : "PASS");
+    return failed ? 1 : 0;
   }
 
   if (mode == "sim") {

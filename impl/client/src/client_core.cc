@@ -77,7 +77,25 @@ void ClientCore::handle_signal(Instant now, const proto::SignalMessage& m) {
   flush(now);
 }
 
+void ClientCore::send_hello(Instant now) {
+  rift::Message hello;
+  auto* h = hello.mutable_control()->mutable_hello();
+  h->set_client_name(cfg_.name);
+  h->set_platform(rift::LINUX);
+  h->add_supported_codecs(rift::SYNTHETIC);
+  h->set_max_fps(60);
+  h->set_protocol_version(1);
+  session_->send(now, hello);
+  next_hello_ = now + cfg_.hello_retry;
+}
+
 void ClientCore::handle_timeout(Instant now) {
+  if (next_hello_ && now >= *next_hello_) {
+    if (session_ && session_->established())
+      send_hello(now);
+    else
+      next_hello_.reset();  // the session is gone: nothing to resend, and no deadline left in the past
+  }
   if (next_relay_request_ && now >= *next_relay_request_) {
     next_relay_request_.reset();
     ++relay_requests_;
@@ -114,18 +132,13 @@ void ClientCore::flush(Instant now) {
     if (std::holds_alternative<session::Established>(*e)) {
       stats_.handshake_done = now;
       events_.push_back(HandshakeDone{});
-      rift::Message hello;
-      auto* h = hello.mutable_control()->mutable_hello();
-      h->set_client_name(cfg_.name);
-      h->set_platform(rift::LINUX);
-      h->add_supported_codecs(rift::SYNTHETIC);
-      h->set_max_fps(60);
-      h->set_protocol_version(1);
-      session_->send(now, hello);
+      send_hello(now);
     } else if (auto* m = std::get_if<session::MessageReceived>(&*e)) {
       const auto& msg = m->message;
       if (msg.has_control() && msg.control().has_hello_ack()) {
         const auto& a = msg.control().hello_ack();
+        if (!next_hello_) continue;  // a duplicate answer to a resent Hello
+        next_hello_.reset();
         if (!a.accepted()) {
           fail("host refused the session: " + a.reject_reason());
         } else {
@@ -161,6 +174,7 @@ void ClientCore::flush(Instant now) {
 
 std::optional<Instant> ClientCore::next_timeout() const {
   std::optional<Instant> t = next_relay_request_;
+  if (next_hello_ && (!t || *next_hello_ < *t)) t = next_hello_;
   auto consider = [&](std::optional<Instant> i) {
     if (i && (!t || *i < *t)) t = i;
   };

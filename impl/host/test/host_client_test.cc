@@ -34,7 +34,9 @@ struct Node {
 struct World {
   Instant now = Instant::from_nanos(1'000'000'000);
   std::map<Endpoint, Node> nodes;
-  std::function<bool(const Endpoint& from, const Endpoint& to)> drop = [](auto&, auto&) { return false; };
+  std::function<bool(const Endpoint& from, const Endpoint& to, const Bytes& payload)> drop = [](auto&, auto&, auto&) {
+    return false;
+  };
   std::uint64_t delivered = 0;
   std::size_t max_datagram = 0;
 
@@ -46,7 +48,7 @@ struct World {
           moved = true;
           max_datagram = std::max(max_datagram, t->payload.size());
           auto dst = nodes.find(t->destination);
-          if (dst == nodes.end() || drop(ep, t->destination)) continue;
+          if (dst == nodes.end() || drop(ep, t->destination, t->payload)) continue;
           ++delivered;
           dst->second.deliver(now, ep, t->payload);
         }
@@ -118,6 +120,33 @@ TEST(HostClient, DirectSessionStreamsFramesInOrderAndMeasuresRtt) {
   EXPECT_EQ(connected[0].client_name, "laptop");
   EXPECT_EQ(host.stats().frames_sent, s.frames);
   EXPECT_LE(w.max_datagram, 1200u);  // every datagram fits the 1200-byte budget
+}
+
+TEST(HostClient, ALostHelloIsResentAndTheStreamStillStarts) {
+  SeededRandom rng(13);
+  host::HostConfig hc;
+  hc.static_keys = crypto::X25519KeyPair::generate(rng);
+  host::HostCore host(hc, rng);
+  client::ClientConfig cc;
+  cc.static_keys = crypto::X25519KeyPair::generate(rng);
+  cc.direct = kHost;
+  client::ClientCore client(cc, rng);
+  World w;
+  w.add(kHost, host);
+  w.add(kClient, client);
+  int dropped = 0;
+  w.drop = [&](const Endpoint&, const Endpoint& to, const Bytes& b) {
+    auto p = proto::decode_rift(b);
+    // The client's first data packet (packet id 1) is its Hello.
+    if (to == kHost && p && !p->handshake && p->packet_id == 1 && dropped == 0) return ++dropped, true;
+    return false;
+  };
+  host.start(w.now);
+  client.start(w.now);
+  w.run_for(2s);
+  EXPECT_EQ(dropped, 1);
+  EXPECT_GE(client.stats().frames, 40u);
+  EXPECT_EQ(events_of<host::PeerConnected>(host).size(), 1u);
 }
 
 TEST(HostClient, HostIgnoresJunkAndBoundsItsPeerTable) {

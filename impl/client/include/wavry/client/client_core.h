@@ -31,6 +31,7 @@ struct ClientConfig {
   std::optional<std::string> signaling_token;  // relayed mode needs it
   Duration relay_request_retry = 1s;           // the host may bind a moment after us
   int relay_request_attempts = 30;
+  Duration hello_retry = 500ms;                // Hello is resent until HelloAck arrives
   session::SessionConfig session;
 };
 
@@ -91,6 +92,7 @@ class ClientCore {
   void start_session(Instant now);
   void flush(Instant now);
   void fail(std::string reason);
+  void send_hello(Instant now);
 
   ClientConfig cfg_;
   Random& rng_;
@@ -100,6 +102,7 @@ class ClientCore {
   FrameAssembler assembler_;
   std::optional<std::uint64_t> last_frame_;
   std::optional<Instant> next_relay_request_;
+  std::optional<Instant> next_hello_;  // set until HelloAck arrives
   int relay_requests_ = 0;
   bool failed_ = false;
   std::deque<Transmit> out_;
