@@ -50,7 +50,7 @@ std::optional<IpAddress> parse_v4(std::string_view s) {
   std::uint32_t value = 0;
   int parts = 0;
   std::size_t pos = 0;
-  while (parts < 4) {
+  for (;;) {
     std::size_t end = s.find('.', pos);
     if (end == std::string_view::npos) end = s.size();
     std::string_view part = s.substr(pos, end - pos);
@@ -59,11 +59,11 @@ std::optional<IpAddress> parse_v4(std::string_view s) {
     auto [p, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
     if (ec != std::errc() || p != part.data() + part.size() || v > 255) return std::nullopt;
     value = (value << 8) | v;
-    ++parts;
+    if (++parts > 4) return std::nullopt;  // "1.2.3.4.5"
     if (end == s.size()) break;
     pos = end + 1;
   }
-  if (parts != 4 || pos > s.size()) return std::nullopt;
+  if (parts != 4) return std::nullopt;
   return IpAddress::v4(value);
 }
 

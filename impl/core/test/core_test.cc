@@ -42,6 +42,9 @@ TEST(Endpoint, ParseAndFormat) {
   EXPECT_EQ(v6->to_string(), "[0:0:0:0:0:0:0:1]:0");
   EXPECT_TRUE(Endpoint::parse("0.0.0.0:1")->ip.is_unspecified());
   EXPECT_FALSE(Endpoint::parse("1.2.3:4"));
+  EXPECT_FALSE(Endpoint::parse("1.2.3.4.5:6"));
+  EXPECT_FALSE(Endpoint::parse("1.2.3.4.:6"));
+  EXPECT_FALSE(Endpoint::parse(":6"));
   EXPECT_FALSE(Endpoint::parse("1.2.3.256:4"));
   EXPECT_FALSE(Endpoint::parse("1.2.3.4:65536"));
   EXPECT_FALSE(Endpoint::parse("1.2.3.4"));

@@ -22,15 +22,26 @@ struct HttpServer::Impl {
   std::optional<WsHandlers> ws;
   std::map<std::uint64_t, std::weak_ptr<WsSession>> sockets;
   std::uint64_t next_conn = 1;
+  std::size_t open = 0;        // live HttpSession + WsSession objects
+  std::uint64_t refused = 0;
 
   Impl(asio::io_context& i, tcp::acceptor a, Handler h, std::optional<WsHandlers> w)
       : io(i), acceptor(std::move(a)), handler(std::move(h)), ws(std::move(w)) {}
   void accept();
 };
 
+// Counts a live connection for as long as the session object exists.
+struct ConnectionSlot {
+  explicit ConnectionSlot(HttpServer::Impl& srv) : srv_(srv) { ++srv_.open; }
+  ~ConnectionSlot() { --srv_.open; }
+  ConnectionSlot(const ConnectionSlot&) = delete;
+  ConnectionSlot& operator=(const ConnectionSlot&) = delete;
+  HttpServer::Impl& srv_;
+};
+
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(HttpServer::Impl& srv, tcp::socket s, std::uint64_t id) : srv_(srv), ws_(std::move(s)), id_(id) {}
+  WsSession(HttpServer::Impl& srv, tcp::socket s, std::uint64_t id) : srv_(srv), slot_(srv), ws_(std::move(s)), id_(id) {}
 
   void run(http::request<http::string_body> req) {
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
@@ -95,6 +106,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   }
 
   HttpServer::Impl& srv_;
+  ConnectionSlot slot_;
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buf_;
   std::uint64_t id_;
@@ -104,7 +116,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(HttpServer::Impl& srv, tcp::socket s) : srv_(srv), stream_(std::move(s)) {}
+  HttpSession(HttpServer::Impl& srv, tcp::socket s) : srv_(srv), slot_(srv), stream_(std::move(s)) {}
 
   void read() {
     parser_.emplace();
@@ -164,6 +176,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   HttpServer::Impl& srv_;
+  ConnectionSlot slot_;
   beast::tcp_stream stream_;
   beast::flat_buffer buf_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -172,7 +185,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 void HttpServer::Impl::accept() {
   acceptor.async_accept([this](beast::error_code ec, tcp::socket s) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) std::make_shared<HttpSession>(*this, std::move(s))->read();
+    if (!ec) {
+      if (open >= HttpServer::kMaxConnections) {
+        ++refused;  // over the bound: close at once rather than grow
+        s.close(ec);
+      } else {
+        std::make_shared<HttpSession>(*this, std::move(s))->read();
+      }
+    }
     accept();
   });
 }
@@ -205,6 +225,9 @@ void HttpServer::ws_send(std::uint64_t conn, std::string text, bool close_after)
   if (it == impl_->sockets.end()) return;
   if (auto s = it->second.lock()) s->send(std::move(text), close_after);
 }
+
+std::size_t HttpServer::open_connections() const { return impl_->open; }
+std::uint64_t HttpServer::refused_connections() const { return impl_->refused; }
 
 void HttpServer::ws_close_all() {
   for (auto& [id, w] : impl_->sockets)

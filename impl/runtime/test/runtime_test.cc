@@ -86,6 +86,8 @@ TEST(Runtime, HttpAndWebSocketThroughBeast) {
   EXPECT_EQ(result.status, 200);
   EXPECT_EQ(result.body, R"({"path":"/v1/x","auth":"Bearer t"})");
   EXPECT_EQ(echoed, "echo:ping");
+  EXPECT_GE(server->open_connections(), 1u);  // the WebSocket is still open
+  EXPECT_EQ(server->refused_connections(), 0u);
   // A refused connection reports status 0 rather than hanging.
   proto::CallResult refused{0, -1, ""};
   asio::io_context io2;

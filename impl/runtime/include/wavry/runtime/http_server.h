@@ -1,6 +1,8 @@
 // Beast HTTP/1.1 server with an optional WebSocket endpoint. Requests are
 // handed to a handler as proto::HttpRequest values; the handler's response
-// is written back. Bodies over 64 KiB are refused by the parser.
+// is written back. Bodies over 64 KiB are refused by the parser; at most
+// kMaxConnections connections (HTTP and WebSocket) are open at once, and
+// idle HTTP connections close after 30 s.
 #pragma once
 
 #include <functional>
@@ -22,6 +24,7 @@ struct WsHandlers {
 
 class HttpServer {
  public:
+  static constexpr std::size_t kMaxConnections = 8192;
   using Handler = std::function<proto::HttpResponse(const proto::HttpRequest&)>;
 
   static Result<std::unique_ptr<HttpServer>> bind(asio::io_context& io, const Endpoint& ep, Handler h,
@@ -31,6 +34,8 @@ class HttpServer {
   // Queues a text frame; close_after closes the socket once it is written.
   void ws_send(std::uint64_t conn, std::string text, bool close_after);
   void ws_close_all();
+  std::size_t open_connections() const;
+  std::uint64_t refused_connections() const;
 
   struct Impl;
   explicit HttpServer(std::unique_ptr<Impl> impl);
