@@ -167,14 +167,7 @@ int main(int argc, char** argv) {
     if (signaling) signaling->stop();
     io.stop();
   };
-  rt::asio::steady_timer stop_timer(io);
-  if (duration > 0) {
-    stop_timer.expires_after(std::chrono::milliseconds(static_cast<long>(duration * 1000)));
-    stop_timer.async_wait([&](const boost::system::error_code& ec) {
-      if (!ec) finish();
-    });
-  }
-  rt::on_termination_signal(io, [&](int) { finish(); });
+  auto stop_timer = rt::stop_after(io, duration, [&] { finish(); });
   io.run();
   return exit_code;
 }

@@ -47,13 +47,7 @@ int main(int argc, char** argv) {
   });
   pump = [&] {
     while (auto s = core.poll_ws_send()) server->ws_send(s->conn, std::move(s->text), s->close_after);
-    while (auto c = core.poll_call()) {
-      rt::http_call(io, *murl, c->request, [&, id = c->id](proto::CallResult r) {
-        r.id = id;
-        core.handle_call_result(rt::now(), r);
-        pump();
-      });
-    }
+    rt::perform_calls(io, *murl, core, pump);
     while (auto e = core.poll_event()) {
       if (auto* b = std::get_if<gateway::PeerBound>(&*e))
         rt::log_info("gateway", std::string(proto::to_string(b->role)) + " '" + b->name + "' bound");

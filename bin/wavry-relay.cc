@@ -112,13 +112,7 @@ int main(int argc, char** argv) {
   });
   pump = [&] {
     while (auto t = core.poll_transmit()) (*sock)->send(t->destination, t->payload);
-    while (auto c = core.poll_call()) {
-      rt::http_call(io, *murl, c->request, [&, id = c->id](proto::CallResult r) {
-        r.id = id;
-        core.handle_call_result(rt::now(), r);
-        pump();
-      });
-    }
+    rt::perform_calls(io, *murl, core, pump);
     while (auto e = core.poll_event()) {
       if (auto* a = std::get_if<relay::PeerAdmitted>(&*e))
         rt::log_info("relay", std::string("admitted ") + proto::to_string(a->role) + " '" + a->sub + "' from " +

@@ -143,4 +143,16 @@ void on_termination_signal(asio::io_context& io, std::function<void(int)> on_sto
   });
 }
 
+std::unique_ptr<asio::steady_timer> stop_after(asio::io_context& io, double seconds, std::function<void()> finish) {
+  auto timer = std::make_unique<asio::steady_timer>(io);
+  if (seconds > 0) {
+    timer->expires_after(std::chrono::milliseconds(static_cast<long>(seconds * 1000)));
+    timer->async_wait([finish](const boost::system::error_code& ec) {
+      if (!ec) finish();
+    });
+  }
+  on_termination_signal(io, [finish](int) { finish(); });
+  return timer;
+}
+
 }  // namespace wavry::runtime

@@ -21,4 +21,17 @@ Result<Url> parse_url(std::string_view url);
 void http_call(asio::io_context& io, const Url& base, const proto::HttpRequest& req,
                std::function<void(proto::CallResult)> done, Duration timeout = 5s);
 
+// Performs every OutboundCall a core has queued (relay and gateway -> master)
+// and feeds each answer back through handle_call_result, then `pump`.
+template <class Core>
+void perform_calls(asio::io_context& io, const Url& base, Core& core, std::function<void()>& pump) {
+  while (auto c = core.poll_call()) {
+    http_call(io, base, c->request, [&core, &pump, id = c->id](proto::CallResult r) {
+      r.id = id;
+      core.handle_call_result(now(), r);
+      pump();
+    });
+  }
+}
+
 }  // namespace wavry::runtime

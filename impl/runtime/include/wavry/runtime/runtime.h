@@ -73,4 +73,8 @@ class CoreTimer {
 // Runs `on_stop` once on SIGINT or SIGTERM.
 void on_termination_signal(asio::io_context& io, std::function<void(int)> on_stop);
 
+// Calls `finish` after `seconds` (if > 0) or on SIGINT/SIGTERM, whichever comes first.
+// The returned timer must outlive io.run().
+std::unique_ptr<asio::steady_timer> stop_after(asio::io_context& io, double seconds, std::function<void()> finish);
+
 }  // namespace wavry::runtime
