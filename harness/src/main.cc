@@ -161,7 +161,10 @@ int main(int argc, char** argv) {
   Outcome o = run_real(s, opt);
   if (demo) {
     std::printf("\nSession summary\n");
-    std::printf("  handshake      %s\n", o.handshake ? ("done in " + std::to_string(o.handshake_ms) + " ms (Noise XX through the relay)").c_str() : "NOT completed");
+    if (o.handshake)
+      std::printf("  handshake      done in %.1f ms (Noise XX through the relay)\n", o.handshake_ms);
+    else
+      std::printf("  handshake      NOT completed\n");
     if (o.pongs)
       std::printf("  RTT            avg %.3f ms, min %.3f ms, max %.3f ms over %llu pings\n", o.rtt_avg_ms, o.rtt_min_ms,
                   o.rtt_max_ms, static_cast<unsigned long long>(o.pongs));
