@@ -151,9 +151,7 @@ int main(int argc, char** argv) {
                                 " rx=" + std::to_string(c.packets_rx) + " forwarded=" + std::to_string(c.packets_forwarded) +
                                 " forwarded_bytes=" + std::to_string(c.bytes_forwarded) +
                                 " leases_accepted=" + std::to_string(c.lease_accepted) +
-                                " leases_rejected=" + std::to_string(c.reject_invalid_signature + c.reject_expired +
-                                                                     c.reject_wrong_relay + c.reject_invalid_lease +
-                                                                     c.reject_session_full) +
+                                " leases_rejected=" + std::to_string(c.lease_rejects()) +
                                 " invalid=" + std::to_string(c.dropped_invalid));
       stats_tick();
     });

@@ -298,8 +298,7 @@ SimResult run_sim(const Scenario& s, std::uint64_t seed, const std::string& trac
   out.relay_forwarded_packets = rc.packets_forwarded;
   out.relay_forwarded_bytes = rc.bytes_forwarded;
   out.relay_leases_accepted = rc.lease_accepted;
-  out.relay_lease_rejects = rc.reject_invalid_signature + rc.reject_expired + rc.reject_wrong_relay +
-                            rc.reject_invalid_lease + rc.reject_session_full;
+  out.relay_lease_rejects = rc.lease_rejects();
   result.packets_lost = net->packets_lost();
   result.trace_events = trace.events();
   result.digest = trace.digest();

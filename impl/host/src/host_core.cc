@@ -13,7 +13,8 @@ HostCore::HostCore(HostConfig cfg, Random& rng) : cfg_(std::move(cfg)), rng_(rng
   cfg_.fps = std::clamp<std::uint32_t>(cfg_.fps, 1, 240);
 }
 
-void HostCore::start(Instant now) { epoch_ = now; }
+// Nothing to prepare: state is created by a peer's handshake or by relay credentials.
+void HostCore::start(Instant) {}
 
 void HostCore::signaling_connected(Instant) {
   if (cfg_.signaling_token) signals_.push_back(proto::SigBind{*cfg_.signaling_token, cfg_.name, PeerRole::host});

@@ -113,6 +113,7 @@ TEST(Relay, RefusesBadLeasesWithTheRightReasonAndCreatesNoSession) {
   EXPECT_EQ(f.reject_of(f.drain()), RejectReason::invalid_signature);
   EXPECT_EQ(f.relay.session_count(), 0u);
   EXPECT_EQ(f.relay.counters().lease_accepted, 0u);
+  EXPECT_EQ(f.relay.counters().lease_rejects(), 6u);
 }
 
 TEST(Relay, ClockSkewIsTolerated) {

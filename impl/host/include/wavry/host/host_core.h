@@ -104,7 +104,6 @@ class HostCore {
 
   HostConfig cfg_;
   Random& rng_;
-  Instant epoch_;
   std::map<PeerKey, Peer> peers_;
   std::map<Uuid, session::RelayLink> relays_;
   std::deque<Transmit> out_;

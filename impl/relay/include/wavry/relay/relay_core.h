@@ -50,6 +50,11 @@ struct RelayCounters {
   std::uint64_t dropped_invalid = 0, dropped_session_not_found = 0, dropped_unknown_peer = 0,
                 dropped_peer_absent = 0, dropped_lease_expired = 0, dropped_replay = 0;
   std::uint64_t sessions_created = 0, sessions_expired = 0, sessions_idle = 0, nat_rebinds = 0;
+
+  // Every refused lease once (an identity mismatch is also an invalid_lease).
+  std::uint64_t lease_rejects() const {
+    return reject_invalid_signature + reject_expired + reject_wrong_relay + reject_invalid_lease + reject_session_full;
+  }
 };
 
 struct PeerAdmitted {
