@@ -144,3 +144,65 @@ TEST(RiftMessages, RoundTripAndBound) {
   EXPECT_FALSE(decode_message(Bytes(2000, 0)));
   EXPECT_FALSE(decode_message(Bytes{0xFF, 0xFF, 0xFF}));
 }
+
+// Every oneof arm of every channel wrapper survives a round trip and lands on
+// the channel of its wrapper; walked by reflection so a new arm is covered too.
+TEST(RiftMessages, EveryArmRoundTripsOnItsChannel) {
+  using google::protobuf::Message;
+  struct Wrapper {
+    const char* field;  // arm of rift::Message
+    rift::Channel channel;
+  };
+  int arms = 0;
+  for (Wrapper w : {Wrapper{"control", rift::CONTROL}, Wrapper{"input", rift::INPUT}, Wrapper{"media", rift::MEDIA}}) {
+    const auto* top = rift::Message::descriptor()->FindFieldByName(w.field);
+    ASSERT_NE(top, nullptr);
+    const auto* wd = top->message_type();
+    const auto* oneof = wd->oneof_decl(0);
+    for (int i = 0; i < oneof->field_count(); ++i) {
+      rift::Message m;
+      Message* wrapper = m.GetReflection()->MutableMessage(&m, top);
+      Message* arm = wrapper->GetReflection()->MutableMessage(wrapper, oneof->field(i));
+      (void)arm;
+      Bytes b = encode_message(m);
+      auto d = decode_message(b);
+      ASSERT_TRUE(d) << oneof->field(i)->full_name();
+      EXPECT_EQ(*channel_of(*d), w.channel) << oneof->field(i)->full_name();
+      const Message& dw = d->GetReflection()->GetMessage(*d, top);
+      EXPECT_TRUE(dw.GetReflection()->HasField(dw, oneof->field(i))) << oneof->field(i)->full_name();
+      ++arms;
+    }
+  }
+  EXPECT_EQ(arms, 19 + 6 + 4);
+}
+
+// Field numbers are the wire contract (docs/protocol.md §2): pin a few bytes.
+TEST(RiftMessages, GoldenBytes) {
+  rift::Message hello;
+  hello.mutable_control()->mutable_hello()->set_client_name("a");
+  EXPECT_EQ(to_hex(encode_message(hello)), "0a050a030a0161");
+  rift::Message motion;
+  motion.mutable_input()->mutable_mouse_motion()->set_dx(1.0f);
+  EXPECT_EQ(to_hex(encode_message(motion)), "12073a050d0000803f");
+  rift::Message audio;
+  audio.mutable_media()->mutable_audio()->set_payload("x");
+  EXPECT_EQ(to_hex(encode_message(audio)), "1a051a03120178");
+}
+
+TEST(RiftMessages, EmptyMessageIsRefused) {
+  EXPECT_FALSE(decode_message(Bytes{}));
+  EXPECT_FALSE(channel_of(rift::Message{}));
+}
+
+TEST(ChannelQueue, ControlBeforeInputBeforeMediaFifoWithin) {
+  ChannelQueue q(2);
+  EXPECT_TRUE(q.push(rift::MEDIA, Bytes{1}));
+  EXPECT_TRUE(q.push(rift::INPUT, Bytes{2}));
+  EXPECT_TRUE(q.push(rift::MEDIA, Bytes{3}));
+  EXPECT_FALSE(q.push(rift::MEDIA, Bytes{4})) << "per-channel bound";
+  EXPECT_TRUE(q.push(rift::CONTROL, Bytes{5}));
+  std::vector<int> order;
+  while (auto p = q.pop()) order.push_back(p->second[0]);
+  EXPECT_EQ(order, (std::vector<int>{5, 2, 1, 3}));
+  EXPECT_TRUE(q.empty());
+}
