@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "wavry/client/client_core.h"
-#include "wavry/crypto/paseto.h"
+#include "wavry/lease/lease.h"
 #include "wavry/host/host_core.h"
 #include "wavry/proto/lease_claims.h"
 #include "wavry/proto/rift_packet.h"
@@ -215,11 +215,10 @@ struct RelayedWorld {
     c.sid = session;
     c.role = role;
     c.rid = std::move(rid);
-    c.kid = crypto::key_id(master.public_key());
     c.iat = wall0;
     c.nbf = wall0;
     c.exp = wall0 + 300s;
-    return crypto::paseto_v4_sign(master, proto::lease_claims_to_json(c), nlohmann::json{{"kid", c.kid}}.dump());
+    return lease::LeaseSigner(master).sign(c);
   }
 
   proto::SigRelayCredentials creds(PeerRole role, std::string token) {

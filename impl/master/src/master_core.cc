@@ -16,9 +16,9 @@ using proto::HttpRequest;
 using proto::HttpResponse;
 using proto::json_response;
 
-MasterCore::MasterCore(MasterConfig cfg, WallClock wall) : cfg_(std::move(cfg)), wall_(wall) {
+MasterCore::MasterCore(MasterConfig cfg, WallClock wall)
+    : cfg_(std::move(cfg)), wall_(wall), signer_(cfg_.signing_key), key_id_(signer_.kid()) {
   cfg_.lease_ttl = std::clamp<Duration>(cfg_.lease_ttl, 60s, 3600s);
-  key_id_ = crypto::key_id(cfg_.signing_key.public_key());
 }
 
 std::size_t MasterCore::assignable_relays(Instant now) const {
@@ -149,17 +149,15 @@ HttpResponse MasterCore::issue_leases(Instant now, const HttpRequest& req) {
   proto::LeaseClaims c;
   c.sid = *Uuid::parse(lr->session_id);
   c.rid = relay->relay_id;
-  c.kid = key_id_;
   c.iat = wall - cfg_.lease_backdate;
   c.nbf = c.iat;
   c.exp = wall + cfg_.lease_ttl;
-  std::string footer = json{{"kid", key_id_}}.dump();
   c.sub = lr->host_name;
   c.role = proto::PeerRole::host;
-  std::string host_lease = crypto::paseto_v4_sign(cfg_.signing_key, proto::lease_claims_to_json(c), footer);
+  std::string host_lease = signer_.sign(c);
   c.sub = lr->client_name;
   c.role = proto::PeerRole::client;
-  std::string client_lease = crypto::paseto_v4_sign(cfg_.signing_key, proto::lease_claims_to_json(c), footer);
+  std::string client_lease = signer_.sign(c);
   relays_[relay->relay_id].leases_issued++;
   events_.push_back(LeasesIssued{lr->session_id, relay->relay_id, lr->host_name, lr->client_name});
   proto::LeaseGrant g{lr->session_id, relay->relay_id, relay->endpoints.front(), host_lease, client_lease,

@@ -43,10 +43,11 @@ struct Fixture {
     c.sid = sid.value_or(session);
     c.role = role;
     c.rid = std::move(rid);
-    c.kid = crypto::key_id(master.public_key());
     c.exp = wall0 + ttl;
     c.iat = std::min(wall0 - 5s, c.exp - 300s);  // an expired lease was issued long ago
     c.nbf = c.iat;
+    // A stranger's key signs under the master's key id: a forged signature.
+    c.kid = crypto::key_id(master.public_key());
     return crypto::paseto_v4_sign(k, proto::lease_claims_to_json(c), nlohmann::json{{"kid", c.kid}}.dump());
   }
 
@@ -124,17 +125,17 @@ TEST(Relay, ClockSkewIsTolerated) {
   c.sid = f.session;
   c.role = PeerRole::host;
   c.rid = "relay-1";
-  c.kid = crypto::key_id(f.master.public_key());
   c.iat = f.wall0 + 20s;
   c.nbf = c.iat;
   c.exp = c.iat + 300s;
-  std::string t = crypto::paseto_v4_sign(f.master, proto::lease_claims_to_json(c), nlohmann::json{{"kid", c.kid}}.dump());
+  lease::LeaseSigner signer(f.master);
+  std::string t = signer.sign(c);
   f.present(f.host_ep, PeerRole::host, t);
   EXPECT_FALSE(f.reject_of(f.drain()));
   c.iat = f.wall0 + 60s;  // beyond 30 s of skew
   c.nbf = c.iat;
   c.exp = c.iat + 300s;
-  t = crypto::paseto_v4_sign(f.master, proto::lease_claims_to_json(c), nlohmann::json{{"kid", c.kid}}.dump());
+  t = signer.sign(c);
   f.present(f.client_ep, PeerRole::host, t);
   EXPECT_EQ(f.reject_of(f.drain()), RejectReason::invalid_lease);
 }

@@ -18,6 +18,7 @@
 #include "wavry/core/random.h"
 #include "wavry/core/sans_io.h"
 #include "wavry/crypto/identity.h"
+#include "wavry/lease/lease.h"
 #include "wavry/proto/http_types.h"
 
 namespace wavry::master {
@@ -84,6 +85,7 @@ class MasterCore {
 
   MasterConfig cfg_;
   WallClock wall_;
+  lease::LeaseSigner signer_;
   std::string key_id_;
   std::map<std::string, RelayRecord> relays_;  // ordered: selection ties break by id, deterministically
   std::optional<Instant> next_sweep_;

@@ -1,15 +1,13 @@
-// Lease admission checks, in the documented order (docs/protocol.md §3):
-//   1 token form and size   2 key id (footer) is a trusted key   3 signature
-//   4 claims parse          5 not before / expiry, with clock-skew tolerance
-//   6 session id matches    7 role matches the presenting peer   8 relay id is ours
+// Lease admission at the relay (docs/protocol.md §4): the lease library's
+// checks (size, key id, signature, claims, times with clock skew), then the
+// relay's own bindings in this order:
+//   8 session id matches   9 role matches the presenting peer   10 relay id is ours
 #pragma once
 
-#include <map>
 #include <string>
+#include <variant>
 
-#include "wavry/core/error.h"
-#include "wavry/crypto/identity.h"
-#include "wavry/proto/lease_claims.h"
+#include "wavry/lease/lease.h"
 
 namespace wavry::relay {
 
@@ -17,14 +15,11 @@ struct LeaseCheck {
   proto::LeaseClaims claims;
 };
 
-struct LeaseFailure {
-  proto::RejectReason reason;
-  std::string detail;
-};
+using LeaseFailure = lease::LeaseFailure;
 
 class LeaseVerifier {
  public:
-  void trust(const std::string& kid, const crypto::PublicKey& pk) { keys_[kid] = pk; }
+  void trust(const std::string& kid, const crypto::PublicKey& pk) { keys_.add(kid, pk); }
   bool has_keys() const { return !keys_.empty(); }
   void set_skew(Duration skew) { skew_ = skew; }
 
@@ -32,7 +27,7 @@ class LeaseVerifier {
                                                 proto::PeerRole role, const std::string& relay_id) const;
 
  private:
-  std::map<std::string, crypto::PublicKey> keys_;
+  lease::LeaseKeySet keys_;
   Duration skew_ = 30s;
 };
 
