@@ -86,7 +86,7 @@ void HostCore::on_message(Instant now, const PeerKey& key, Peer& p, const rift::
   std::string sid(16, '\0');
   rng_.fill(std::span(reinterpret_cast<std::uint8_t*>(sid.data()), sid.size()));
   a->set_session_id(sid);
-  a->set_session_alias(proto::kBootstrapAlias);
+  a->set_session_alias(p.session->alias());
   p.session->send(now, ack);
   if (!p.streaming) {
     p.streaming = true;

@@ -7,7 +7,16 @@
 namespace wavry::session {
 
 RiftSession::RiftSession(SessionConfig cfg, Random& rng)
-    : cfg_(std::move(cfg)), noise_({cfg_.initiator, cfg_.static_keys, std::nullopt, {}}, rng) {}
+    : cfg_(std::move(cfg)), noise_({cfg_.initiator, cfg_.static_keys, std::nullopt, {}}, rng) {
+  // Alias 0 would read as a handshake header; 1 is the initiator's bootstrap.
+  alias_ = cfg_.initiator ? proto::kBootstrapAlias : std::max<std::uint32_t>(rng.next_u32(), 2);
+}
+
+bool RiftSession::alias_acceptable(std::uint32_t alias) const {
+  if (cfg_.initiator) return !alias_learned_ || alias == alias_;
+  // The responder hears the bootstrap alias until its HelloAck gets through.
+  return alias == alias_ || alias == proto::kBootstrapAlias;
+}
 
 void RiftSession::start(Instant now) {
   epoch_ = now;
@@ -39,6 +48,8 @@ void RiftSession::handle_packet(Instant now, std::span<const std::uint8_t> dgram
   // Transport pid 0 is Noise msg3; every data packet has pid >= 1.
   if (p->handshake || p->packet_id == 0) {
     handle_handshake(now, dgram, p->handshake, p->payload);
+  } else if (!alias_acceptable(p->session_alias)) {
+    stats_.dropped_alias++;
   } else {
     handle_data(now, p->header, p->packet_id, p->payload);
   }
@@ -115,6 +126,7 @@ void RiftSession::become_established(Instant now) {
   if (!cfg_.initiator) timers_.clear(Timer::kHandshakeRetry);
   timers_.set(Timer::kIdle, now + cfg_.idle_timeout);
   if (cfg_.initiator && cfg_.ping_interval.count() > 0) timers_.set(Timer::kPing, now);
+  timers_.set(Timer::kKeyAge, now + cfg_.max_key_age);
   events_.push_back(Established{});
 }
 
@@ -167,6 +179,10 @@ void RiftSession::handle_data(Instant now, std::span<const std::uint8_t> header,
       }
       return;
     }
+    if (cfg_.initiator && c.has_hello_ack() && c.hello_ack().accepted() && c.hello_ack().session_alias() > 1) {
+      alias_ = c.hello_ack().session_alias();
+      alias_learned_ = true;
+    }
     if (c.has_disconnect()) {
       close("peer disconnected: " + c.disconnect().reason());
       return;
@@ -176,17 +192,34 @@ void RiftSession::handle_data(Instant now, std::span<const std::uint8_t> header,
 }
 
 bool RiftSession::send(Instant now, const rift::Message& m) {
-  (void)now;
   if (state_ != SessionState::established) return false;
+  // Packet ids 1 .. max_packet_id-1 carry data; max_packet_id itself carries
+  // the goodbye, so no nonce is ever used twice under one key.
+  if (next_pid_ >= cfg_.max_packet_id) {
+    end_for_key_limit("packet id");
+    return false;
+  }
+  seal_and_queue(m);
+  return true;
+}
+
+void RiftSession::seal_and_queue(const rift::Message& m) {
   Bytes pt = proto::encode_message(m);
   Bytes pkt;
   pkt.reserve(proto::kRiftTransportHeader + pt.size() + crypto::kAeadTag);
   std::uint64_t pid = next_pid_++;
-  proto::encode_rift_transport_header(pkt, proto::kBootstrapAlias, pid);
+  proto::encode_rift_transport_header(pkt, alias_, pid);
   Bytes header(pkt.begin(), pkt.end());
   crypto::aead_seal(send_key_, pid, header, pt, pkt);
   queue(std::move(pkt));
-  return true;
+}
+
+void RiftSession::end_for_key_limit(const char* what) {
+  std::string reason = std::string("key limit reached (") + what + ")";
+  rift::Message bye;
+  bye.mutable_control()->mutable_disconnect()->set_reason(reason);
+  seal_and_queue(bye);
+  close(reason + ": reconnect for fresh keys");
 }
 
 void RiftSession::send_ping(Instant now) {
@@ -206,6 +239,10 @@ void RiftSession::handle_timeout(Instant now) {
   if (state_ == SessionState::closed) return;
   if (timers_.take_due(Timer::kIdle, now)) {
     close(state_ == SessionState::established ? "idle timeout" : "handshake timeout");
+    return;
+  }
+  if (timers_.take_due(Timer::kKeyAge, now)) {
+    end_for_key_limit("key age");
     return;
   }
   if (timers_.take_due(Timer::kHandshakeRetry, now)) {

@@ -13,11 +13,18 @@ using namespace wavry::session;
 namespace {
 
 struct Pair {
+  explicit Pair(const std::function<void(SessionConfig&)>& tweak = {})
+      : client(cfg(true, tweak), rng), host(cfg(false, tweak), rng) {}
   SeededRandom rng{42};
   crypto::X25519KeyPair client_keys = crypto::X25519KeyPair::generate(rng);
   crypto::X25519KeyPair host_keys = crypto::X25519KeyPair::generate(rng);
-  RiftSession client{{true, client_keys}, rng};
-  RiftSession host{{false, host_keys}, rng};
+  SessionConfig cfg(bool initiator, const std::function<void(SessionConfig&)>& tweak) {
+    SessionConfig c{initiator, initiator ? client_keys : host_keys};
+    if (tweak) tweak(c);
+    return c;
+  }
+  RiftSession client;
+  RiftSession host;
   Instant now = Instant::from_nanos(1'000'000'000);
   std::vector<SessionEvent> client_events, host_events;
   // Return false to drop; may modify the packet.
@@ -152,9 +159,10 @@ TEST(RiftSession, TamperedAndReplayedPacketsAreDropped) {
   tampered.back() ^= 1;
   p.host.handle_packet(p.now, tampered);
   EXPECT_EQ(p.host.stats().dropped_auth, 1u);
-  // Header bytes are authenticated too: flip the alias and fix the CRC.
+  // Header bytes are authenticated too: change the packet id and fix the CRC.
+  // (A changed alias is refused earlier, by the alias check.)
   Bytes header_changed = pkt;
-  header_changed[7] ^= 2;
+  header_changed[15] ^= 2;
   auto crc = proto::crc16_kermit(std::span(header_changed).first(16));
   header_changed[16] = static_cast<std::uint8_t>(crc >> 8);
   header_changed[17] = static_cast<std::uint8_t>(crc);
@@ -191,4 +199,91 @@ TEST(RiftSession, IdleTimeoutClosesAndHandshakeGivesUp) {
   p.run_for(60s);
   EXPECT_EQ(p.client.state(), SessionState::closed);
   EXPECT_EQ(count<Closed>(p.client_events), 1);
+}
+
+rift::Message hello_ack(std::uint32_t alias) {
+  rift::Message m;
+  m.mutable_control()->mutable_hello_ack()->set_accepted(true);
+  m.mutable_control()->mutable_hello_ack()->set_session_alias(alias);
+  return m;
+}
+
+TEST(RiftSession, AliasIsAssignedByTheHostAndAdoptedFromHelloAck) {
+  Pair p;
+  p.client.start(p.now);
+  p.host.start(p.now);
+  p.pump();
+  ASSERT_TRUE(p.host.established());
+  std::uint32_t host_alias = p.host.alias();
+  EXPECT_GE(host_alias, 2u) << "0 reads as a handshake header, 1 is the bootstrap alias";
+  EXPECT_EQ(p.client.alias(), proto::kBootstrapAlias);
+  std::vector<std::uint32_t> seen;
+  p.link = [&](bool to_host, Bytes& b) {
+    if (to_host) seen.push_back(proto::decode_rift(b)->session_alias);
+    return true;
+  };
+  ASSERT_TRUE(p.client.send(p.now, hello("laptop")));
+  p.pump();
+  ASSERT_TRUE(p.host.send(p.now, hello_ack(host_alias)));
+  p.pump();
+  EXPECT_EQ(p.client.alias(), host_alias);
+  ASSERT_TRUE(p.client.send(p.now, hello("again")));
+  p.pump();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], proto::kBootstrapAlias);
+  EXPECT_EQ(seen[1], host_alias);
+  // A packet under any other alias is dropped before decryption.
+  p.link = [&](bool to_host, Bytes& b) {
+    if (!to_host) return true;
+    Bytes body(b.begin() + proto::kRiftTransportHeader, b.end());
+    auto pid = proto::decode_rift(b)->packet_id;
+    b.clear();
+    proto::encode_rift_transport_header(b, host_alias + 1, pid);
+    b.insert(b.end(), body.begin(), body.end());
+    return true;
+  };
+  ASSERT_TRUE(p.client.send(p.now, hello("wrong alias")));
+  p.pump();
+  EXPECT_EQ(p.host.stats().dropped_alias, 1u);
+  EXPECT_EQ(count<MessageReceived>(p.host_events), 2);
+}
+
+TEST(RiftSession, PacketIdLimitEndsTheSessionWithADisconnect) {
+  Pair p([](SessionConfig& c) {
+    c.max_packet_id = 6;
+    c.ping_interval = Duration(0);
+  });
+  p.client.start(p.now);
+  p.host.start(p.now);
+  p.pump();
+  int sent = 0;
+  while (p.client.send(p.now, hello("x"))) ++sent;
+  p.pump();
+  EXPECT_EQ(sent, 5) << "packet ids 1..5 carry data, 6 the goodbye";
+  EXPECT_EQ(p.client.state(), SessionState::closed);
+  EXPECT_EQ(p.host.state(), SessionState::closed) << "the host heard the Disconnect";
+  ASSERT_EQ(count<Closed>(p.host_events), 1);
+  EXPECT_NE(std::get<Closed>(p.host_events.back()).reason.find("key limit reached (packet id)"), std::string::npos);
+}
+
+TEST(RiftSession, KeyAgeLimitEndsTheSession) {
+  Pair p([](SessionConfig& c) {
+    c.max_key_age = 60s;
+    c.idle_timeout = 3600s;
+  });
+  p.client.start(p.now);
+  p.host.start(p.now);
+  p.pump();
+  p.run_for(59s);
+  EXPECT_TRUE(p.client.established());
+  p.run_for(2s);
+  EXPECT_EQ(p.client.state(), SessionState::closed);
+  EXPECT_EQ(p.host.state(), SessionState::closed);
+  EXPECT_NE(std::get<Closed>(p.client_events.back()).reason.find("key age"), std::string::npos);
+}
+
+TEST(RiftSession, DefaultKeyLimitsAre24HoursAndBelowNonceWrap) {
+  SessionConfig c;
+  EXPECT_EQ(c.max_key_age, Duration(24h));
+  EXPECT_LT(c.max_packet_id, ~std::uint64_t{0});
 }

@@ -33,12 +33,18 @@ struct SessionConfig {
   int handshake_attempts = 40;       // initiator gives up after this many msg1 sends
   Duration ping_interval = 500ms;    // initiator only; 0 disables
   Duration idle_timeout = 10s;       // no authenticated packet for this long -> closed
+  // Key limits: the packet id is the AEAD nonce and must never repeat under a
+  // key, and a key should not live for ever. Reaching either ends the session
+  // with a Disconnect ("key limit reached"); the initiator reconnects with a
+  // fresh handshake, which gives fresh keys.
+  std::uint64_t max_packet_id = (std::uint64_t{1} << 62);
+  Duration max_key_age = 24h;
 };
 
 struct SessionStats {
   std::uint64_t packets_sent = 0, packets_received = 0;
   std::uint64_t bytes_sent = 0, bytes_received = 0;
-  std::uint64_t dropped_auth = 0, dropped_replay = 0, dropped_malformed = 0;
+  std::uint64_t dropped_auth = 0, dropped_replay = 0, dropped_malformed = 0, dropped_alias = 0;
   std::uint64_t pings_sent = 0, pongs_received = 0;
   std::optional<Duration> last_rtt, min_rtt, max_rtt;
   Duration rtt_sum{0};
@@ -78,12 +84,16 @@ class RiftSession {
   bool established() const { return state_ == SessionState::established; }
   const SessionStats& stats() const { return stats_; }
   const crypto::Key32& remote_static() const { return noise_.remote_static(); }
+  // The session alias (docs/protocol.md §1.3): the responder draws a non-zero
+  // one at random and announces it in HelloAck; the initiator sends with the
+  // bootstrap alias 1 until that HelloAck arrives, then with the announced one.
+  std::uint32_t alias() const { return alias_; }
   // Responder: true for a handshake-initiation datagram other than the one
   // this session answered (the peer restarted; the owner should replace us).
   bool is_new_initiation(std::span<const std::uint8_t> datagram) const;
 
  private:
-  enum class Timer { kHandshakeRetry, kPing, kIdle, kCount };
+  enum class Timer { kHandshakeRetry, kPing, kIdle, kKeyAge, kCount };
   void handle_handshake(Instant now, std::span<const std::uint8_t> dgram, bool handshake_header,
                         std::span<const std::uint8_t> payload);
   void handle_data(Instant now, std::span<const std::uint8_t> header, std::uint64_t pid,
@@ -91,12 +101,17 @@ class RiftSession {
   void become_established(Instant now);
   void queue(Bytes pkt);
   void send_ping(Instant now);
+  void end_for_key_limit(const char* what);
+  void seal_and_queue(const rift::Message& m);
+  bool alias_acceptable(std::uint32_t alias) const;
 
   SessionConfig cfg_;
   crypto::NoiseXX noise_;
   SessionState state_ = SessionState::handshaking;
   crypto::Key32 send_key_{}, recv_key_{};
   std::uint64_t next_pid_ = 1;
+  std::uint32_t alias_ = 0;        // ours to send with (see alias())
+  bool alias_learned_ = false;     // initiator: HelloAck announced the alias
   crypto::ReplayWindow replay_;
   bool peer_confirmed_ = false;  // initiator: an authenticated packet arrived, msg3 got through
   Bytes last_handshake_out_;     // msg1 (initiator) / msg2 (responder) / msg3 (initiator)
