@@ -19,7 +19,7 @@ if(WAVRY_FUZZ)
     message(FATAL_ERROR "WAVRY_FUZZ needs clang (libFuzzer); use the 'fuzz' preset")
   endif()
   # Coverage instrumentation for everything we compile; fuzz targets add -fsanitize=fuzzer at link.
-  target_compile_options(wavry_build_flags INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  target_compile_options(wavry_build_flags INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
   target_link_options(wavry_build_flags INTERFACE -fsanitize=address,undefined)
 endif()
 

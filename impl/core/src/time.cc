@@ -1,6 +1,7 @@
 #include "wavry/core/time.h"
 
 #include <cstdio>
+#include <limits>
 
 namespace wavry {
 namespace {
@@ -96,6 +97,10 @@ bool parse_rfc3339(std::string_view s, UnixTime& out) {
   if (pos != s.size()) return false;
   std::int64_t days = days_from_civil(Y, static_cast<unsigned>(M), static_cast<unsigned>(D));
   std::int64_t secs = days * 86400 + h * 3600 + m * 60 + sec - offset;
+  // Nanoseconds in 64 bits reach into 2262; later (or far earlier) dates are
+  // refused rather than overflowing (found by fuzz_paseto via lease claims).
+  constexpr std::int64_t kLimit = std::numeric_limits<std::int64_t>::max() / 1'000'000'000 - 1;
+  if (secs > kLimit || secs < -kLimit) return false;
   out = UnixTime::from_nanos(secs * 1'000'000'000 + frac_ns);
   return true;
 }

@@ -21,6 +21,10 @@ TEST(Time, Rfc3339RoundTrip) {
   EXPECT_EQ(format_rfc3339(t), "2026-02-10T12:00:00Z");
   UnixTime back;
   ASSERT_TRUE(parse_rfc3339("2026-02-10T12:00:00Z", back));
+  // Found by fuzz_paseto: years past 2262 overflowed 64-bit nanoseconds.
+  UnixTime far;
+  EXPECT_FALSE(parse_rfc3339("9999-12-31T23:59:59Z", far));
+  EXPECT_TRUE(parse_rfc3339("2262-01-01T00:00:00Z", far));
   EXPECT_EQ(back, t);
   ASSERT_TRUE(parse_rfc3339("2026-02-10T13:00:00.5+01:00", back));
   EXPECT_EQ(back, t + 500ms);

@@ -32,6 +32,9 @@ bool GatewayCore::handle_ws_open(Instant now, ConnId c) {
 }
 
 void GatewayCore::send(ConnId c, const SignalMessage& m, bool close_after) {
+  auto it = conns_.find(c);
+  if (it == conns_.end() || it->second.closing) return;  // gone or closing: the send has nowhere to go
+  it->second.closing = close_after;
   sends_.push_back(WsSend{c, serialize_signal(m), close_after});
 }
 
@@ -41,7 +44,7 @@ void GatewayCore::error(ConnId c, std::string code, std::string message, bool cl
 
 void GatewayCore::handle_ws_message(Instant now, ConnId c, std::string_view text) {
   auto it = conns_.find(c);
-  if (it == conns_.end()) return;
+  if (it == conns_.end() || it->second.closing) return;
   auto msg = parse_signal(text);
   if (!msg) {
     error(c, "invalid_message", msg.error().message);  // a bad message is answered, the connection kept
@@ -93,7 +96,7 @@ void GatewayCore::on_request_relay(Instant now, ConnId c, Conn& conn, const SigR
 void GatewayCore::fail_pending(std::uint64_t call_id, const std::string& reason) {
   auto it = pending_.find(call_id);
   if (it == pending_.end()) return;
-  if (conns_.contains(it->second.client_conn)) error(it->second.client_conn, "relay_unavailable", reason);
+  error(it->second.client_conn, "relay_unavailable", reason);
   events_.push_back(BrokerFailed{it->second.client, it->second.host, reason});
   pending_.erase(it);
 }
@@ -108,13 +111,12 @@ void GatewayCore::handle_call_result(Instant, const CallResult& r) {
   pending_.erase(it);
   auto host = names_.find(p.host);
   if (host == names_.end()) {
-    if (conns_.contains(p.client_conn)) error(p.client_conn, "host_offline", "host went away");
+    error(p.client_conn, "host_offline", "host went away");
     return;
   }
   send(host->second, SigRelayCredentials{g->session_id, g->relay_id, g->relay_addr, g->host_lease, PeerRole::host,
                                          p.client, g->expires_at});
-  if (conns_.contains(p.client_conn))
-    send(p.client_conn, SigRelayCredentials{g->session_id, g->relay_id, g->relay_addr, g->client_lease,
+  send(p.client_conn, SigRelayCredentials{g->session_id, g->relay_id, g->relay_addr, g->client_lease,
                                             PeerRole::client, p.host, g->expires_at});
   brokered_++;
   events_.push_back(RelayBrokered{g->session_id, p.host, p.client, g->relay_addr});
@@ -133,10 +135,8 @@ void GatewayCore::handle_ws_close(Instant, ConnId c) {
 
 void GatewayCore::handle_timeout(Instant now) {
   for (auto& [c, conn] : conns_)
-    if (!conn.name && !conn.timed_out && now - conn.opened >= cfg_.bind_timeout) {
+    if (!conn.name && !conn.closing && now - conn.opened >= cfg_.bind_timeout)
       error(c, "bind_timeout", "no BIND within the time allowed", true);
-      conn.timed_out = true;
-    }
   std::vector<std::uint64_t> expired;
   for (const auto& [id, p] : pending_)
     if (now >= p.deadline) expired.push_back(id);
@@ -149,7 +149,7 @@ std::optional<Instant> GatewayCore::next_timeout() const {
     if (!t || i < *t) t = i;
   };
   for (const auto& [c, conn] : conns_)
-    if (!conn.name && !conn.timed_out) consider(conn.opened + cfg_.bind_timeout);
+    if (!conn.name && !conn.closing) consider(conn.opened + cfg_.bind_timeout);
   for (const auto& [id, p] : pending_) consider(p.deadline);
   return t;
 }

@@ -145,3 +145,23 @@ TEST(Gateway, UnboundConnectionsTimeOutAndCapacityIsBounded) {
   EXPECT_EQ(f.gw.handle_request(f.now, {"GET", "/", "", ""}).status, 200);
   EXPECT_EQ(f.gw.handle_request(f.now, {"GET", "/health", "", ""}).status, 200);
 }
+
+// Found by fuzz_gateway_http: a connection told to close (close_after) could
+// still be answered, and its pipelined messages acted on, until the driver
+// reported the close. A closing connection now gets nothing more.
+TEST(Gateway, NothingMoreGoesToAConnectionBeingClosed) {
+  Fixture f;
+  f.gw.handle_ws_open(f.now, 1);
+  f.gw.handle_ws_message(f.now, 1, serialize_signal(SigRequestRelay{"studio"}));  // before BIND: closed
+  f.gw.handle_ws_message(f.now, 1, serialize_signal(SigRequestRelay{"studio"}));
+  f.gw.handle_ws_message(f.now, 1, serialize_signal(SigBind{"dev-token-123", "laptop", PeerRole::client}));
+  std::vector<ConnId> closed;
+  auto out = f.sent(&closed);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(std::get<SigError>(out[0].second).code, "bind_required");
+  EXPECT_EQ(closed, std::vector<ConnId>{1});
+  EXPECT_EQ(f.gw.bound_count(), 0u);
+  f.now += 60s;
+  f.gw.handle_timeout(f.now);
+  EXPECT_TRUE(f.sent().empty()) << "no bind_timeout for a connection already closing";
+}

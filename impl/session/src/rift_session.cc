@@ -68,14 +68,19 @@ void RiftSession::handle_handshake(Instant now, std::span<const std::uint8_t> dg
           stats_.dropped_malformed++;
         return;
       }
+      // msg1 carries no MAC, so a bad one shows only when msg2 is written:
+      // a low-order ephemeral key makes the DH fail. Both steps run on a
+      // trial copy so such a msg1 leaves the session as it was.
       crypto::NoiseXX trial = noise_;
-      if (!trial.read_message(payload)) {
+      std::optional<Bytes> m2;
+      if (trial.read_message(payload))
+        if (auto w = trial.write_message({})) m2 = std::move(*w);
+      if (!m2) {
         stats_.dropped_auth++;
         return;
       }
       noise_ = std::move(trial);
       last_msg1_in_.assign(dgram.begin(), dgram.end());
-      auto m2 = noise_.write_message({});
       Bytes pkt;
       proto::encode_rift_handshake_header(pkt, 0);
       pkt.insert(pkt.end(), m2->begin(), m2->end());
@@ -102,12 +107,14 @@ void RiftSession::handle_handshake(Instant now, std::span<const std::uint8_t> dg
   // Initiator: only msg2 is expected.
   if (!hs_header || noise_.is_complete()) return;
   crypto::NoiseXX trial = noise_;  // a forged msg2 is dropped; the real one can still arrive
-  if (!trial.read_message(payload)) {
+  std::optional<Bytes> m3;
+  if (trial.read_message(payload))
+    if (auto w = trial.write_message({})) m3 = std::move(*w);
+  if (!m3) {
     stats_.dropped_auth++;
     return;
   }
   noise_ = std::move(trial);
-  auto m3 = noise_.write_message({});
   Bytes pkt;
   proto::encode_rift_transport_header(pkt, proto::kBootstrapAlias, 0);
   pkt.insert(pkt.end(), m3->begin(), m3->end());

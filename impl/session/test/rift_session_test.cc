@@ -287,3 +287,21 @@ TEST(RiftSession, DefaultKeyLimitsAre24HoursAndBelowNonceWrap) {
   EXPECT_EQ(c.max_key_age, Duration(24h));
   EXPECT_LT(c.max_packet_id, ~std::uint64_t{0});
 }
+
+// Found by fuzz_noise_responder: msg1 has no MAC, and a low-order ephemeral
+// key (here all zeros) fails only at the DH while msg2 is written. The
+// responder must drop it and still answer a real msg1 afterwards.
+TEST(RiftSession, LowOrderEphemeralInMsg1IsDropped) {
+  Pair p;
+  p.host.start(p.now);
+  Bytes bad;
+  proto::encode_rift_handshake_header(bad, 0);
+  bad.resize(bad.size() + 32, 0);
+  p.host.handle_packet(p.now, bad);
+  EXPECT_FALSE(p.host.poll_packet());
+  EXPECT_EQ(p.host.stats().dropped_auth, 1u);
+  p.client.start(p.now);
+  p.pump();
+  EXPECT_TRUE(p.host.established());
+  EXPECT_TRUE(p.client.established());
+}

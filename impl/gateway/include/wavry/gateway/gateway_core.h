@@ -77,7 +77,9 @@ class GatewayCore {
     Instant opened;
     std::optional<std::string> name;
     proto::PeerRole role = proto::PeerRole::client;
-    bool timed_out = false;  // told once; the driver closes it
+    // A send with close_after went out: the driver is closing the connection.
+    // Nothing more is sent to it and nothing it still sends is acted on.
+    bool closing = false;
   };
   struct PendingLease {
     ConnId client_conn;
