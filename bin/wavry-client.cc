@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "wavry/proto/json_util.h"
 #include "wavry/client/client_core.h"
 #include "wavry/runtime/signaling_link.h"
 #include "wavry/runtime/udp.h"
@@ -161,7 +162,7 @@ int main(int argc, char** argv) {
     j["latency_avg_ms"] = s.frames ? to_millis(s.latency_sum) / static_cast<double>(s.frames) : -1.0;
     j["dropped_auth"] = ss ? ss->dropped_auth : 0;
     j["dropped_replay"] = ss ? ss->dropped_replay : 0;
-    std::printf("summary %s\n", j.dump().c_str());
+    std::printf("summary %s\n", proto::dump_json(j).c_str());
     std::fflush(stdout);
     exit_code = (s.handshake_done && s.frames > 0 && !core.failed()) ? 0 : 1;
     if (signaling) signaling->stop();

@@ -8,10 +8,13 @@ target_compile_options(wavry_build_flags INTERFACE
 if(WAVRY_WERROR)
   target_compile_options(wavry_build_flags INTERFACE -Werror)
 endif()
+# Sanitizer and coverage instrumentation, separate from the warnings so that
+# generated code (protobuf) can be instrumented without our -Werror set.
+add_library(wavry_instrumentation INTERFACE)
 if(WAVRY_SANITIZE)
-  target_compile_options(wavry_build_flags INTERFACE
+  target_compile_options(wavry_instrumentation INTERFACE
     -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
-  target_link_options(wavry_build_flags INTERFACE -fsanitize=address,undefined)
+  target_link_options(wavry_instrumentation INTERFACE -fsanitize=address,undefined)
 endif()
 
 if(WAVRY_FUZZ)
@@ -19,9 +22,11 @@ if(WAVRY_FUZZ)
     message(FATAL_ERROR "WAVRY_FUZZ needs clang (libFuzzer); use the 'fuzz' preset")
   endif()
   # Coverage instrumentation for everything we compile; fuzz targets add -fsanitize=fuzzer at link.
-  target_compile_options(wavry_build_flags INTERFACE -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
-  target_link_options(wavry_build_flags INTERFACE -fsanitize=address,undefined)
+  target_compile_options(wavry_instrumentation INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(wavry_instrumentation INTERFACE -fsanitize=address,undefined)
 endif()
+target_link_libraries(wavry_build_flags INTERFACE wavry_instrumentation)
 
 # wavry_component(<name> SOURCES ... DEPS ...): library target wavry_<name>,
 # alias wavry::<name>, public headers under impl/<name>/include.

@@ -167,6 +167,12 @@ TEST(Identity, WavryIdAndKeyFiles) {
   EXPECT_FALSE(parse_wavry_id(id + "A"));
   EXPECT_FALSE(parse_wavry_id(std::string(43, '!')));
   EXPECT_FALSE(base64url_decode("ab=="));
+  // 43 characters carry 258 bits: the last two must be zero (canonical form).
+  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string noncanonical = id;
+  noncanonical.back() = alphabet[alphabet.find(id.back()) ^ 1];
+  EXPECT_FALSE(parse_wavry_id(noncanonical));
+  EXPECT_FALSE(parse_wavry_id(id.substr(0, 42) + "="));
 
   char tmpl[] = "/tmp/wavry-id-XXXXXX";
   ASSERT_NE(mkdtemp(tmpl), nullptr);

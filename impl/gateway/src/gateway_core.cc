@@ -1,3 +1,4 @@
+#include "wavry/proto/json_util.h"
 #include "wavry/gateway/gateway_core.h"
 
 #include <nlohmann/json.hpp>
@@ -16,12 +17,11 @@ GatewayCore::GatewayCore(GatewayConfig cfg, Random& rng) : cfg_(std::move(cfg)),
 HttpResponse GatewayCore::handle_request(Instant, const HttpRequest& req) const {
   if (req.method == "GET" && req.target == "/") return {200, "text/plain", "Wavry Gateway Online\n"};
   if (req.method == "GET" && req.target == "/health")
-    return json_response(200, json{{"status", "ok"},
+    return json_response(200, proto::dump_json(json{{"status", "ok"},
                                    {"ws_connections", conns_.size()},
                                    {"bound_peers", names_.size()},
                                    {"relay_sessions_brokered", brokered_},
-                                   {"insecure_signaling", cfg_.allow_insecure_signaling}}
-                                  .dump());
+                                   {"insecure_signaling", cfg_.allow_insecure_signaling}}));
   return error_response(404, "not_found", "no such endpoint: " + req.method + " " + req.target);
 }
 

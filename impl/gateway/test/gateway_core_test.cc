@@ -165,3 +165,13 @@ TEST(Gateway, NothingMoreGoesToAConnectionBeingClosed) {
   f.gw.handle_timeout(f.now);
   EXPECT_TRUE(f.sent().empty()) << "no bind_timeout for a connection already closing";
 }
+
+// Found by fuzz_gateway_http: a request target that is not UTF-8 was echoed
+// into the JSON error body, and nlohmann's dump() threw out of the handler.
+TEST(Gateway, NonUtf8RequestTargetGetsA404NotAnException) {
+  Fixture f;
+  HttpRequest req{"GET", std::string("/\xff\xfe\xc3", 4), "", ""};
+  auto resp = f.gw.handle_request(f.now, req);
+  EXPECT_EQ(resp.status, 404);
+  EXPECT_NE(resp.body.find("\xef\xbf\xbd"), std::string::npos) << "invalid bytes become U+FFFD";
+}

@@ -11,7 +11,7 @@ using proto::RejectReason;
 
 std::string LeaseSigner::sign(proto::LeaseClaims claims) const {
   claims.kid = kid_;
-  return crypto::paseto_v4_sign(key_, proto::lease_claims_to_json(claims), nlohmann::json{{"kid", kid_}}.dump());
+  return crypto::paseto_v4_sign(key_, proto::lease_claims_to_json(claims), proto::dump_json(nlohmann::json{{"kid", kid_}}));
 }
 
 bool LeaseKeySet::add(const std::string& kid, const crypto::PublicKey& pk, std::optional<UnixTime> retire_at) {

@@ -1,3 +1,4 @@
+#include "wavry/proto/json_util.h"
 #include "wavry/master/master_core.h"
 
 #include <nlohmann/json.hpp>
@@ -35,19 +36,17 @@ HttpResponse MasterCore::handle_request(Instant now, const HttpRequest& req) {
     if (t == "/health") return health(now);
     if (t == "/ready") {
       bool ok = ready(now);
-      return json_response(ok ? 200 : 503, json{{"ready", ok},
+      return json_response(ok ? 200 : 503, proto::dump_json(json{{"ready", ok},
                                                  {"provisioned_signing_key", cfg_.key_provisioned},
                                                  {"relays_assignable", assignable_relays(now)},
-                                                 {"signing_key_id", key_id_}}
-                                                .dump());
+                                                 {"signing_key_id", key_id_}}));
     }
     if (t == "/.well-known/wavry-id") {
       const auto& pk = cfg_.signing_key.public_key();
-      return json_response(200, json{{"public_key", to_hex(pk)},
+      return json_response(200, proto::dump_json(json{{"public_key", to_hex(pk)},
                                      {"key_id", key_id_},
                                      {"wavry_id", crypto::wavry_id(pk)},
-                                     {"version", "1.0"}}
-                                    .dump());
+                                     {"version", "1.0"}}));
     }
     if (t == "/v1/relays") return list_relays(now);
   } else if (req.method == "POST") {
@@ -59,14 +58,13 @@ HttpResponse MasterCore::handle_request(Instant now, const HttpRequest& req) {
 }
 
 HttpResponse MasterCore::health(Instant now) const {
-  return json_response(200, json{{"status", "ok"},
+  return json_response(200, proto::dump_json(json{{"status", "ok"},
                                  {"ready", ready(now)},
                                  {"relays_registered", relays_.size()},
                                  {"relays_assignable", assignable_relays(now)},
                                  {"signing_key_id", key_id_},
                                  {"provisioned_signing_key", cfg_.key_provisioned},
-                                 {"lease_ttl_secs", duration_cast<std::chrono::seconds>(cfg_.lease_ttl).count()}}
-                                .dump());
+                                 {"lease_ttl_secs", duration_cast<std::chrono::seconds>(cfg_.lease_ttl).count()}}));
 }
 
 namespace {
@@ -123,7 +121,7 @@ HttpResponse MasterCore::list_relays(Instant now) const {
                    {"assignable", assignable(r, now)},
                    {"leases_issued", r.leases_issued}});
   }
-  return json_response(200, arr.dump());
+  return json_response(200, proto::dump_json(arr));
 }
 
 const RelayRecord* MasterCore::select_relay(Instant now) const {

@@ -11,7 +11,7 @@ namespace wavry::proto {
 HttpResponse json_response(int status, std::string body) { return HttpResponse{status, "application/json", std::move(body)}; }
 
 HttpResponse error_response(int status, std::string_view code, std::string_view message) {
-  return json_response(status, Json{{"error", code}, {"message", message}}.dump());
+  return json_response(status, dump_json(Json{{"error", code}, {"message", message}}));
 }
 
 std::string bearer_token(std::string_view a) {
@@ -27,31 +27,28 @@ Error bad(std::string m) { return make_error(Errc::invalid_argument, std::move(m
 }  // namespace
 
 std::string to_json(const RelayRegisterRequest& r) {
-  return Json{{"relay_id", r.relay_id},         {"endpoints", r.endpoints},
+  return dump_json(Json{{"relay_id", r.relay_id},         {"endpoints", r.endpoints},
               {"region", r.region},             {"asn", r.asn},
-              {"max_sessions", r.max_sessions}, {"max_bitrate_kbps", r.max_bitrate_kbps}}
-      .dump();
+              {"max_sessions", r.max_sessions}, {"max_bitrate_kbps", r.max_bitrate_kbps}});
 }
 
 std::string to_json(const RelayRegisterResponse& r) {
-  return Json{{"heartbeat_interval_ms", r.heartbeat_interval_ms},
+  return dump_json(Json{{"heartbeat_interval_ms", r.heartbeat_interval_ms},
               {"master_public_key", r.master_public_key},
-              {"master_key_id", r.master_key_id}}
-      .dump();
+              {"master_key_id", r.master_key_id}});
 }
 
 std::string to_json(const RelayHeartbeat& r) {
-  return Json{{"relay_id", r.relay_id}, {"load_pct", r.load_pct}, {"active_sessions", r.active_sessions}}.dump();
+  return dump_json(Json{{"relay_id", r.relay_id}, {"load_pct", r.load_pct}, {"active_sessions", r.active_sessions}});
 }
 
 std::string to_json(const LeaseRequest& r) {
-  return Json{{"session_id", r.session_id}, {"host_name", r.host_name}, {"client_name", r.client_name}}.dump();
+  return dump_json(Json{{"session_id", r.session_id}, {"host_name", r.host_name}, {"client_name", r.client_name}});
 }
 
 std::string to_json(const LeaseGrant& r) {
-  return Json{{"session_id", r.session_id}, {"relay_id", r.relay_id},         {"relay_addr", r.relay_addr},
-              {"host_lease", r.host_lease}, {"client_lease", r.client_lease}, {"expires_at", r.expires_at}}
-      .dump();
+  return dump_json(Json{{"session_id", r.session_id}, {"relay_id", r.relay_id},         {"relay_addr", r.relay_addr},
+              {"host_lease", r.host_lease}, {"client_lease", r.client_lease}, {"expires_at", r.expires_at}});
 }
 
 Result<RelayRegisterRequest> parse_relay_register(std::string_view body) {

@@ -15,7 +15,7 @@ std::string lease_claims_to_json(const LeaseClaims& c) {
             {"exp", format_rfc3339(c.exp)},
             {"slimit", c.soft_kbps},
             {"hlimit", c.hard_kbps}};
-  return j.dump();
+  return dump_json(j);
 }
 
 Result<LeaseClaims> lease_claims_from_json(std::string_view text) {

@@ -50,7 +50,8 @@ std::optional<LeasePresent> decode_lease_present(std::span<const std::uint8_t> p
   std::uint8_t role = r.u8();
   std::uint16_t len = r.u16();
   auto tok = r.take(len);
-  if (!r.ok() || role > 1 || len == 0 || len > kMaxLeaseToken) return std::nullopt;
+  // Exact: trailing bytes after the token are refused, not ignored.
+  if (!r.ok() || r.remaining() != 0 || role > 1 || len == 0 || len > kMaxLeaseToken) return std::nullopt;
   return LeasePresent{static_cast<PeerRole>(role), as_chars(tok)};
 }
 
@@ -60,14 +61,14 @@ std::optional<LeaseAck> decode_lease_ack(std::span<const std::uint8_t> p) {
   a.expires_unix_ms = r.u64();
   a.soft_limit_kbps = r.u32();
   a.hard_limit_kbps = r.u32();
-  if (!r.ok()) return std::nullopt;
+  if (!r.ok() || r.remaining() != 0) return std::nullopt;
   return a;
 }
 
 std::optional<RejectReason> decode_lease_reject(std::span<const std::uint8_t> p) {
   ByteReader r(p);
   std::uint16_t v = r.u16();
-  if (!r.ok() || v < 1 || v > 7) return std::nullopt;
+  if (!r.ok() || r.remaining() != 0 || v < 1 || v > 7) return std::nullopt;
   return static_cast<RejectReason>(v);
 }
 

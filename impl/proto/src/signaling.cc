@@ -103,7 +103,7 @@ std::string serialize_signal(const SignalMessage& m) {
         }
       },
       m);
-  return j.dump();
+  return dump_json(j);
 }
 
 }  // namespace wavry::proto

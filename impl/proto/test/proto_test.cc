@@ -68,9 +68,20 @@ TEST(Relay, LeasePresentRoundTrip) {
   ASSERT_TRUE(lp);
   EXPECT_EQ(lp->role, PeerRole::host);
   EXPECT_EQ(lp->token, "v4.public.abc");
+  // Trailing bytes after the token are refused: payloads are exact.
+  Bytes longer = b;
+  longer.push_back(0);
+  EXPECT_FALSE(decode_lease_present(std::span(longer).subspan(kRelayHeader)));
   // A token length that runs past the datagram is refused.
   b[kRelayHeader + 2] = 0xFF;
   EXPECT_FALSE(decode_lease_present(std::span(b).subspan(kRelayHeader)));
+  // A renewal carries the same payload: a fresh lease, never a bare header.
+  Bytes renew = encode_lease_renew(s, PeerRole::client, "v4.public.fresh");
+  EXPECT_EQ(decode_relay_header(renew)->type, RelayType::lease_renew);
+  EXPECT_EQ(decode_lease_present(std::span(renew).subspan(kRelayHeader))->token, "v4.public.fresh");
+  EXPECT_FALSE(decode_lease_present({})) << "a bare LEASE_RENEW header is refused";
+  EXPECT_FALSE(decode_lease_ack(Bytes(17, 0)));
+  EXPECT_FALSE(decode_lease_reject(Bytes{0, 1, 0}));
 }
 
 TEST(Relay, HeaderRejectsNilSessionUnknownTypeAndOversize) {

@@ -1,3 +1,4 @@
+#include "wavry/proto/json_util.h"
 #include "wavry/relay/relay_core.h"
 
 #include <nlohmann/json.hpp>
@@ -288,7 +289,7 @@ proto::HttpResponse RelayCore::handle_http(Instant now, const proto::HttpRequest
   if (req.target == "/health") {
     const auto& c = counters_;
     return proto::json_response(
-        200, json{{"status", "ok"},
+        200, proto::dump_json(json{{"status", "ok"},
                   {"relay_id", cfg_.relay_id},
                   {"ready", ready()},
                   {"registered_with_master", registered_},
@@ -298,12 +299,11 @@ proto::HttpResponse RelayCore::handle_http(Instant now, const proto::HttpRequest
                   {"max_sessions", cfg_.max_sessions},
                   {"uptime_secs", duration_cast<std::chrono::seconds>(now - started_).count()},
                   {"packets_forwarded", c.packets_forwarded},
-                  {"bytes_forwarded", c.bytes_forwarded}}
-                 .dump());
+                  {"bytes_forwarded", c.bytes_forwarded}}));
   }
   if (req.target == "/ready") {
     bool ok = ready();
-    return proto::json_response(ok ? 200 : 503, json{{"relay_id", cfg_.relay_id}, {"ready", ok}}.dump());
+    return proto::json_response(ok ? 200 : 503, proto::dump_json(json{{"relay_id", cfg_.relay_id}, {"ready", ok}}));
   }
   if (req.target == "/metrics") return {200, "text/plain; version=0.0.4", prometheus_metrics()};
   return proto::error_response(404, "not_found", "no such endpoint");

@@ -19,4 +19,10 @@ std::optional<std::string> get_string(const Json& j, const char* key, std::size_
 std::optional<std::uint64_t> get_uint(const Json& j, const char* key);
 std::optional<double> get_number(const Json& j, const char* key);
 
+// Serialises without throwing. Strings that reach JSON output can carry
+// bytes from the network (an HTTP target echoed in an error, a truncated
+// upstream body); bytes that are not UTF-8 become U+FFFD instead of
+// nlohmann's exception (found by fuzz_gateway_http).
+inline std::string dump_json(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
 }  // namespace wavry::proto
