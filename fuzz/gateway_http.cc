@@ -21,12 +21,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Instant now = Instant::from_nanos(1'000'000'000);
   std::set<gateway::ConnId> open;
   std::vector<std::uint64_t> call_ids;
+  // Like a driver: sends go out right after the call that made them; a send
+  // with close_after closes the connection and reports the close.
+  auto drain = [&] {
+    while (auto s = core.poll_ws_send()) {
+      if (!open.contains(s->conn)) std::abort();
+      if (s->close_after) {
+        open.erase(s->conn);
+        core.handle_ws_close(now, s->conn);
+      }
+    }
+    while (auto c = core.poll_call()) call_ids.push_back(c->id);
+    while (core.poll_event()) {
+    }
+  };
   fuzz::FuzzInput in(data, size);
   while (in.more()) {
     std::uint8_t op = in.byte();
     gateway::ConnId conn = (op >> 3) & 3;
     now += std::chrono::milliseconds(in.byte() * 50);
     if (auto t = core.next_timeout(); t && *t <= now) core.handle_timeout(now);
+    drain();
     switch (op & 7) {
       case 0:
         if (!open.contains(conn) && core.handle_ws_open(now, conn)) open.insert(conn);
@@ -52,16 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (resp.status < 200 || resp.status > 599) std::abort();
       }
     }
-    while (auto s = core.poll_ws_send()) {
-      if (!open.contains(s->conn)) std::abort();
-      if (s->close_after) {
-        open.erase(s->conn);
-        core.handle_ws_close(now, s->conn);
-      }
-    }
-    while (auto c = core.poll_call()) call_ids.push_back(c->id);
-    while (core.poll_event()) {
-    }
+    drain();
   }
   return 0;
 }

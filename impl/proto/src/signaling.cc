@@ -40,12 +40,28 @@ bool valid_peer_name(std::string_view n) {
   return true;
 }
 
-Result<SignalMessage> parse_signal(std::string_view text) {
-  auto bad = [](std::string m) { return make_error(Errc::invalid_argument, std::move(m)); };
+const char* to_string(SignalParseError e) {
+  switch (e) {
+    case SignalParseError::too_large: return "too_large";
+    case SignalParseError::not_an_object: return "not_an_object";
+    case SignalParseError::missing_type: return "missing_type";
+    case SignalParseError::unknown_type: return "unknown_type";
+    case SignalParseError::invalid_field: return "invalid_field";
+  }
+  return "?";
+}
+
+Result<SignalMessage> parse_signal(std::string_view text, SignalParseError* why) {
+  auto fail = [&](SignalParseError e, std::string m) {
+    if (why) *why = e;
+    return make_error(Errc::invalid_argument, std::string(to_string(e)) + ": " + m);
+  };
+  auto bad = [&](std::string m) { return fail(SignalParseError::invalid_field, std::move(m)); };
+  if (text.size() > kMaxSignalMessage) return fail(SignalParseError::too_large, "messages are at most 64 KiB");
   auto j = parse_json_object(text, kMaxSignalMessage);
-  if (!j) return bad("message is not a JSON object of at most 64 KiB");
+  if (!j) return fail(SignalParseError::not_an_object, "message is not a JSON object");
   auto type = get_string(*j, "type", 64);
-  if (!type) return bad("missing \"type\"");
+  if (!type) return fail(SignalParseError::missing_type, "missing \"type\"");
   if (*type == "BIND") {
     auto token = get_string(*j, "token", 256);
     auto name = get_string(*j, "name", 64);
@@ -80,7 +96,7 @@ Result<SignalMessage> parse_signal(std::string_view text) {
   if (*type == "ERROR") {
     return SignalMessage{SigError{get_string(*j, "code", 64).value_or(""), get_string(*j, "message").value_or("")}};
   }
-  return bad("unknown message type");
+  return fail(SignalParseError::unknown_type, "unknown message type");
 }
 
 std::string serialize_signal(const SignalMessage& m) {

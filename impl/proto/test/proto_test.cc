@@ -109,12 +109,19 @@ TEST(Signaling, ParsesAndSerializes) {
   auto again = parse_signal(serialize_signal(*m));
   ASSERT_TRUE(again);
   EXPECT_EQ(std::get<SigBind>(*again).name, "studio");
-  EXPECT_FALSE(parse_signal("not json"));
-  EXPECT_FALSE(parse_signal("[1,2]"));
-  EXPECT_FALSE(parse_signal(R"({"type":"NOPE"})"));
-  EXPECT_FALSE(parse_signal(R"({"type":"BIND","token":"x","name":"../etc"})"));
-  EXPECT_FALSE(parse_signal(R"({"type":"BIND","token":5,"name":"a"})"));
-  EXPECT_FALSE(parse_signal(std::string(70000, ' ')));
+  auto why = [](std::string_view text) {
+    SignalParseError e{};
+    EXPECT_FALSE(parse_signal(text, &e)) << text.substr(0, 60);
+    return e;
+  };
+  EXPECT_EQ(why("not json"), SignalParseError::not_an_object);
+  EXPECT_EQ(why("[1,2]"), SignalParseError::not_an_object);
+  EXPECT_EQ(why(R"({"name":"a"})"), SignalParseError::missing_type);
+  EXPECT_EQ(why(R"({"type":"NOPE"})"), SignalParseError::unknown_type);
+  EXPECT_EQ(why(R"({"type":"BIND","token":"x","name":"../etc"})"), SignalParseError::invalid_field);
+  EXPECT_EQ(why(R"({"type":"BIND","token":5,"name":"a"})"), SignalParseError::invalid_field);
+  EXPECT_EQ(why(std::string(70000, ' ')), SignalParseError::too_large);
+  EXPECT_EQ(why("{\"type\":\"BIND\",\"name\":\"\xff\"}"), SignalParseError::not_an_object) << "invalid UTF-8";
 }
 
 TEST(LeaseClaims, RoundTripAndValidation) {

@@ -40,7 +40,17 @@ struct SigError {
 
 using SignalMessage = std::variant<SigBind, SigBound, SigRequestRelay, SigRelayCredentials, SigError>;
 
-Result<SignalMessage> parse_signal(std::string_view text);
+// Why a signaling message was refused; the Error's message adds detail.
+enum class SignalParseError {
+  too_large,       // over kMaxSignalMessage bytes
+  not_an_object,   // not JSON, or JSON but not an object
+  missing_type,    // no string "type"
+  unknown_type,    // a type this dialect does not have
+  invalid_field,   // a required field missing, of the wrong type, or out of bounds
+};
+const char* to_string(SignalParseError e);
+
+Result<SignalMessage> parse_signal(std::string_view text, SignalParseError* why = nullptr);
 std::string serialize_signal(const SignalMessage& m);
 
 // Names: 1..64 of [A-Za-z0-9_.-].
