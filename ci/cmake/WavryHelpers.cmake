@@ -59,3 +59,20 @@ function(wavry_test name)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
 endfunction()
+
+# wavry_interop_test(<name> PEER <source> DEPS ... RUN <command...>): builds
+# <name>_peer, our side of the exchange, from <source>, and registers ctest
+# `interop.<name>` (label interop) running the independent implementation's
+# script with the peer's path as its last argument. npm packages come from
+# ci/interop/node_modules (installed by ci/setup).
+function(wavry_interop_test name)
+  if(NOT WAVRY_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "PEER" "DEPS;RUN" ${ARGN})
+  add_executable(${name}_peer ${ARG_PEER})
+  target_link_libraries(${name}_peer PRIVATE ${ARG_DEPS} wavry_build_flags)
+  add_test(NAME interop.${name} COMMAND ${ARG_RUN} $<TARGET_FILE:${name}_peer>)
+  set_tests_properties(interop.${name} PROPERTIES LABELS interop TIMEOUT 60
+                       ENVIRONMENT "NODE_PATH=${PROJECT_SOURCE_DIR}/ci/interop/node_modules")
+endfunction()

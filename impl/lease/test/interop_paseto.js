@@ -5,7 +5,7 @@
 //   2. Tokens paseto signs (with and without footer and implicit assertion)
 //      verify with our code; a lease it signs passes our full lease checks.
 //   3. Tampered tokens fail on both sides.
-// Usage: interop_paseto.js PATH/TO/lease_peer
+// Usage: interop_paseto.js PATH/TO/paseto_peer
 'use strict'
 const { execFileSync } = require('child_process')
 const crypto = require('crypto')
@@ -13,7 +13,7 @@ const assert = require('assert')
 const { V4 } = require('paseto')
 
 const peer = process.argv[2]
-if (!peer) { console.error('usage: interop_paseto.js PATH/TO/lease_peer'); process.exit(2) }
+if (!peer) { console.error('usage: interop_paseto.js PATH/TO/paseto_peer'); process.exit(2) }
 
 function ours(...args) {
   const out = execFileSync(peer, args, { encoding: 'utf8' })
