@@ -90,11 +90,13 @@ TEST(Stun, VectorFieldsDecode) {
   // PRIORITY is an ICE attribute: comprehension-required and not ours.
   EXPECT_EQ(m->unknown_required(), std::vector<std::uint16_t>{0x0024});
 
-  auto v4 = decode(hex(v["2.2 sample IPv4 response"]["hex"]));
+  Bytes v4_raw = hex(v["2.2 sample IPv4 response"]["hex"]);
+  auto v4 = decode(v4_raw);
   ASSERT_TRUE(v4);
   EXPECT_EQ(v4->cls, Class::success);
   EXPECT_EQ(v4->address(attr::xor_mapped_address)->to_string(), "192.0.2.1:32853");
-  auto v6 = decode(hex(v["2.3 sample IPv6 response"]["hex"]));
+  Bytes v6_raw = hex(v["2.3 sample IPv6 response"]["hex"]);
+  auto v6 = decode(v6_raw);
   ASSERT_TRUE(v6);
   EXPECT_EQ(v6->address(attr::xor_mapped_address)->to_string(), "[2001:db8:1234:5678:11:2233:4455:6677]:32853");
 }
@@ -167,7 +169,8 @@ TEST(Stun, MalformedInputIsRefusedWithAReason) {
   TransactionId tid{};
   Bytes good = Builder(method::binding, Class::request, tid).add_text(attr::software, "x").finish();
   DecodeError why{};
-  EXPECT_FALSE(decode(Bytes(good.begin(), good.begin() + 19), &why));
+  Bytes short_one(good.begin(), good.begin() + 19);
+  EXPECT_FALSE(decode(short_one, &why));
   EXPECT_EQ(why, DecodeError::too_short);
   Bytes bad = good;
   bad[4] = 0;  // cookie
@@ -187,11 +190,11 @@ TEST(Stun, MalformedInputIsRefusedWithAReason) {
   EXPECT_EQ(why, DecodeError::truncated_attribute);
   Builder after(method::binding, Class::request, tid);
   after.add_fingerprint().add_text(attr::software, "late");
-  EXPECT_FALSE(decode(after.finish(), &why));
+  EXPECT_FALSE(decode(after.bytes(), &why));
   EXPECT_EQ(why, DecodeError::fingerprint_not_last);
   Builder many(method::binding, Class::request, tid);
   for (std::size_t i = 0; i <= kMaxAttributes; ++i) many.add_u32(attr::lifetime, 1);
-  EXPECT_FALSE(decode(many.finish(), &why));
+  EXPECT_FALSE(decode(many.bytes(), &why));
   EXPECT_EQ(why, DecodeError::too_many_attributes);
 }
 

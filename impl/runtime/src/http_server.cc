@@ -15,7 +15,11 @@ using tcp = asio::ip::tcp;
 
 class WsSession;
 
-struct HttpServer::Impl {
+// Shared by the server and every session: a session can outlive the
+// HttpServer object (its handlers run, or are destroyed, when the io_context
+// gets to them), so it keeps this alive and checks `stopped` before calling
+// a handler that may belong to an object already gone.
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   asio::io_context& io;
   tcp::acceptor acceptor;
   Handler handler;
@@ -24,6 +28,7 @@ struct HttpServer::Impl {
   std::uint64_t next_conn = 1;
   std::size_t open = 0;        // live HttpSession + WsSession objects
   std::uint64_t refused = 0;
+  bool stopped = false;
 
   Impl(asio::io_context& i, tcp::acceptor a, Handler h, std::optional<WsHandlers> w)
       : io(i), acceptor(std::move(a)), handler(std::move(h)), ws(std::move(w)) {}
@@ -41,15 +46,17 @@ struct ConnectionSlot {
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(HttpServer::Impl& srv, tcp::socket s, std::uint64_t id) : srv_(srv), slot_(srv), ws_(std::move(s)), id_(id) {}
+  WsSession(std::shared_ptr<HttpServer::Impl> srv, tcp::socket s, std::uint64_t id)
+      : srv_(std::move(srv)), slot_(*srv_), ws_(std::move(s)), id_(id) {}
 
   void run(http::request<http::string_body> req) {
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(proto::kMaxHttpBody);
     auto self = shared_from_this();
     ws_.async_accept(req, [self](beast::error_code ec) {
-      if (ec) return self->srv_.ws->on_close(self->id_);  // the open was counted; undo it
-      self->srv_.sockets[self->id_] = self;
+      if (self->srv_->stopped) return;
+      if (ec) return self->srv_->ws->on_close(self->id_);  // the open was counted; undo it
+      self->srv_->sockets[self->id_] = self;
       self->open_ = true;
       if (!self->queue_.empty() && !self->writing_) self->write();
       self->read();
@@ -71,14 +78,14 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void read() {
     auto self = shared_from_this();
     ws_.async_read(buf_, [self](beast::error_code ec, std::size_t) {
-      if (ec) return self->closed();
+      if (ec || self->srv_->stopped) return self->closed();
       if (!self->ws_.got_text()) {
         self->buf_.consume(self->buf_.size());
         self->send(R"({"type":"ERROR","code":"binary_unsupported","message":"text frames only"})", false);
       } else {
         std::string text = beast::buffers_to_string(self->buf_.data());
         self->buf_.consume(self->buf_.size());
-        self->srv_.ws->on_message(self->id_, std::move(text));
+        self->srv_->ws->on_message(self->id_, std::move(text));
       }
       self->read();
     });
@@ -101,11 +108,12 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void closed() {
     if (!open_) return;
     open_ = false;
-    srv_.sockets.erase(id_);
-    srv_.ws->on_close(id_);
+    if (srv_->stopped) return;
+    srv_->sockets.erase(id_);
+    srv_->ws->on_close(id_);
   }
 
-  HttpServer::Impl& srv_;
+  std::shared_ptr<HttpServer::Impl> srv_;
   ConnectionSlot slot_;
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buf_;
@@ -116,7 +124,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(HttpServer::Impl& srv, tcp::socket s) : srv_(srv), slot_(srv), stream_(std::move(s)) {}
+  HttpSession(std::shared_ptr<HttpServer::Impl> srv, tcp::socket s)
+      : srv_(std::move(srv)), slot_(*srv_), stream_(std::move(s)) {}
 
   void read() {
     parser_.emplace();
@@ -129,6 +138,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
  private:
   void on_read(beast::error_code ec) {
+    if (srv_->stopped) return;
     if (ec == http::error::end_of_stream) {
       stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
       return;
@@ -138,9 +148,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return;
     }
     auto req = parser_->release();
-    if (srv_.ws && websocket::is_upgrade(req) && req.target() == srv_.ws->path) {
-      std::uint64_t id = srv_.next_conn++;
-      if (!srv_.ws->on_open(id)) {
+    if (srv_->ws && websocket::is_upgrade(req) && req.target() == srv_->ws->path) {
+      std::uint64_t id = srv_->next_conn++;
+      if (!srv_->ws->on_open(id)) {
         respond(503, R"({"error":"over_capacity","message":"too many connections"})", false);
         return;
       }
@@ -153,7 +163,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     r.target = std::string(req.target());
     if (auto it = req.find(http::field::authorization); it != req.end()) r.authorization = std::string(it->value());
     r.body = std::move(req.body());
-    auto resp = srv_.handler(r);
+    auto resp = srv_->handler(r);
     respond(resp.status, std::move(resp.body), req.keep_alive(), resp.content_type);
   }
 
@@ -175,7 +185,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     });
   }
 
-  HttpServer::Impl& srv_;
+  std::shared_ptr<HttpServer::Impl> srv_;
   ConnectionSlot slot_;
   beast::tcp_stream stream_;
   beast::flat_buffer buf_;
@@ -183,22 +193,27 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 };
 
 void HttpServer::Impl::accept() {
-  acceptor.async_accept([this](beast::error_code ec, tcp::socket s) {
-    if (ec == asio::error::operation_aborted) return;
+  acceptor.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+    if (ec == asio::error::operation_aborted || self->stopped) return;
     if (!ec) {
-      if (open >= HttpServer::kMaxConnections) {
-        ++refused;  // over the bound: close at once rather than grow
+      if (self->open >= HttpServer::kMaxConnections) {
+        ++self->refused;  // over the bound: close at once rather than grow
         s.close(ec);
       } else {
-        std::make_shared<HttpSession>(*this, std::move(s))->read();
+        std::make_shared<HttpSession>(self, std::move(s))->read();
       }
     }
-    accept();
+    self->accept();
   });
 }
 
-HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-HttpServer::~HttpServer() = default;
+HttpServer::HttpServer(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpServer::~HttpServer() {
+  impl_->stopped = true;
+  beast::error_code ec;
+  impl_->acceptor.close(ec);
+}
 
 Result<std::unique_ptr<HttpServer>> HttpServer::bind(asio::io_context& io, const Endpoint& ep, Handler h,
                                                      std::optional<WsHandlers> ws) {
@@ -210,7 +225,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::bind(asio::io_context& io, const
   if (!ec) a.bind(e, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return make_error(Errc::io, "cannot listen on " + ep.to_string() + ": " + ec.message());
-  auto impl = std::make_unique<Impl>(io, std::move(a), std::move(h), std::move(ws));
+  auto impl = std::make_shared<Impl>(io, std::move(a), std::move(h), std::move(ws));
   impl->accept();
   return std::make_unique<HttpServer>(std::move(impl));
 }

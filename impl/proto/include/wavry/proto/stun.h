@@ -117,6 +117,8 @@ class Message {
 // cookie; ChannelData starts with 0x40-0x4F. Anything else is neither.
 bool looks_like_stun(std::span<const std::uint8_t> d);
 std::optional<Message> decode(std::span<const std::uint8_t> d, DecodeError* why = nullptr);
+// A Message views its datagram, so decoding a temporary would dangle.
+std::optional<Message> decode(const Bytes&& d, DecodeError* why = nullptr) = delete;
 
 bool verify_fingerprint(const Message& m);
 bool verify_integrity(const Message& m, std::span<const std::uint8_t> key);         // HMAC-SHA1

@@ -29,7 +29,6 @@ class HttpServer {
 
   static Result<std::unique_ptr<HttpServer>> bind(asio::io_context& io, const Endpoint& ep, Handler h,
                                                    std::optional<WsHandlers> ws = std::nullopt);
-  ~HttpServer();
   Endpoint local_endpoint() const;
   // Queues a text frame; close_after closes the socket once it is written.
   void ws_send(std::uint64_t conn, std::string text, bool close_after);
@@ -38,10 +37,13 @@ class HttpServer {
   std::uint64_t refused_connections() const;
 
   struct Impl;
-  explicit HttpServer(std::unique_ptr<Impl> impl);
+  explicit HttpServer(std::shared_ptr<Impl> impl);
+  // Stops accepting and stops calling the handlers; connections still in
+  // flight keep the shared state alive until Asio drops them.
+  ~HttpServer();
 
  private:
-  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace wavry::runtime
