@@ -68,18 +68,11 @@ void RiftSession::handle_handshake(Instant now, std::span<const std::uint8_t> dg
           stats_.dropped_malformed++;
         return;
       }
-      // msg1 carries no MAC, so a bad one shows only when msg2 is written:
-      // a low-order ephemeral key makes the DH fail. Both steps run on a
-      // trial copy so such a msg1 leaves the session as it was.
-      crypto::NoiseXX trial = noise_;
-      std::optional<Bytes> m2;
-      if (trial.read_message(payload))
-        if (auto w = trial.write_message({})) m2 = std::move(*w);
+      auto m2 = answer_handshake(payload);
       if (!m2) {
         stats_.dropped_auth++;
         return;
       }
-      noise_ = std::move(trial);
       last_msg1_in_.assign(dgram.begin(), dgram.end());
       Bytes pkt;
       proto::encode_rift_handshake_header(pkt, 0);
@@ -106,15 +99,11 @@ void RiftSession::handle_handshake(Instant now, std::span<const std::uint8_t> dg
   }
   // Initiator: only msg2 is expected.
   if (!hs_header || noise_.is_complete()) return;
-  crypto::NoiseXX trial = noise_;  // a forged msg2 is dropped; the real one can still arrive
-  std::optional<Bytes> m3;
-  if (trial.read_message(payload))
-    if (auto w = trial.write_message({})) m3 = std::move(*w);
+  auto m3 = answer_handshake(payload);  // a forged msg2 is dropped; the real one can still arrive
   if (!m3) {
     stats_.dropped_auth++;
     return;
   }
-  noise_ = std::move(trial);
   Bytes pkt;
   proto::encode_rift_transport_header(pkt, proto::kBootstrapAlias, 0);
   pkt.insert(pkt.end(), m3->begin(), m3->end());
@@ -123,6 +112,19 @@ void RiftSession::handle_handshake(Instant now, std::span<const std::uint8_t> dg
   become_established(now);
   // Keep resending msg3 until the responder is heard from.
   timers_.set(Timer::kHandshakeRetry, now + cfg_.handshake_retry);
+}
+
+std::optional<Bytes> RiftSession::answer_handshake(std::span<const std::uint8_t> payload) {
+  // On a copy, committed only when both steps succeed: msg1 carries no MAC,
+  // so a bad one (a low-order ephemeral key) shows only as a failed DH while
+  // msg2 is written, and a message we cannot answer must leave the
+  // handshake exactly as it was.
+  crypto::NoiseXX trial = noise_;
+  if (!trial.read_message(payload)) return std::nullopt;
+  auto reply = trial.write_message({});
+  if (!reply) return std::nullopt;
+  noise_ = std::move(trial);
+  return std::move(*reply);
 }
 
 void RiftSession::become_established(Instant now) {

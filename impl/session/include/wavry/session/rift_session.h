@@ -98,6 +98,8 @@ class RiftSession {
                         std::span<const std::uint8_t> payload);
   void handle_data(Instant now, std::span<const std::uint8_t> header, std::uint64_t pid,
                    std::span<const std::uint8_t> payload);
+  // Reads the peer's handshake message and writes our reply (msg2 or msg3).
+  std::optional<Bytes> answer_handshake(std::span<const std::uint8_t> payload);
   void become_established(Instant now);
   void queue(Bytes pkt);
   void send_ping(Instant now);
